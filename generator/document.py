@@ -1,0 +1,81 @@
+"""The resolved document: final text, numbering done, figures filled in. What writers read.
+
+Writers know this module and the layout profile, nothing of YAML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text. `role` is "" for body text, "heading1"…"heading4" for a run-in heading."""
+
+    text: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading on its own line. `level` picks the font (1 一、 2 （一） 3 1. 4 （1）); `depth` the outline."""
+
+    level: int
+    depth: int
+    label: str
+    text: str
+    location: Location | None = None
+
+    @property
+    def full_text(self) -> str:
+        return self.label + self.text
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+    bullet: bool = False  # a "——" highlight line
+    location: Location | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    location: Location | None = None
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Attachment:
+    label: str  # 附件 or 附件1
+    title: str
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    year: int
+    title_lines: tuple[str, ...]
+    body: tuple[Block, ...]
+    recipient: str = ""
+    web: tuple[tuple[str, str], ...] = ()
+    publication: str = ""  # 发布时间：2025-03-25　来源：…
+    attachment_note: tuple[str, ...] = ()  # lines of the 附件说明
+    attachments: tuple[Attachment, ...] = ()
+    signature_issuer: str = ""
+    signature_date: str = ""  # 2025年3月25日
+    layout: str = ""  # name of a layout profile asked for by the data
+    figures_used: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def title(self) -> str:
+        return "".join(self.title_lines)

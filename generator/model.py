@@ -1,0 +1,136 @@
+"""The report as the data file states it: typed, validated, not yet rendered.
+
+Text fields are `Text`: a Jinja template plus where it was written. Nothing here knows about
+numbering, output formats or layout.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from .errors import Location
+from .yamlsource import Source
+
+# The five items the 2019 regulation asks the report to cover (《法治政府建设与责任落实督察工作规定》).
+REGULATION_ITEMS: dict[str, str] = {
+    "举措成效": "上一年度推进法治政府建设的主要举措和成效",
+    "不足原因": "上一年度推进法治政府建设存在的不足和原因",
+    "第一责任人": "党政主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况",
+    "下年安排": "下一年度推进法治政府建设的主要安排",
+    "其他情况": "其他需要报告的情况",
+}
+
+# Numbering forms of GB/T 9704-2012 §7.3.3, from the top level down.
+NUMBERING_STYLES: tuple[str, ...] = ("一、", "（一）", "1.", "（1）")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A template string from the data file, with the span of the file it came from."""
+
+    template: str
+    source: Source
+    start: int  # offset of the scalar in the file
+    end: int
+
+    @property
+    def location(self) -> Location:
+        return self.source.location_of(self.start)
+
+    def location_of(self, needle: str) -> Location:
+        """Where `needle` was written inside this scalar, or the scalar's start."""
+        offset = self.source.text.find(needle, self.start, self.end)
+        return self.source.location_of(offset if offset >= 0 else self.start)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A statistic: a stated value or a formula over other figures."""
+
+    name: str
+    location: Location
+    unit: str = ""
+    value: int | float | None = None
+    formula: Text | None = None
+    percent: bool = False  # formula result shown ×100 with "%"
+    precision: int | None = None  # digits after the decimal point
+    display: str = ""  # "", "万", "亿", "余", "余万", "万余", "余亿", "亿余"
+    label: str = ""  # what the figure counts, for tables and checks
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Text | None
+    items: tuple[Text, ...] = ()  # inline enumeration: 一是…二是…
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """A "——" highlight line."""
+
+    text: Text
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Text, ...]
+    rows: tuple[tuple[Text, ...], ...]
+    caption: Text | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Text
+    body: tuple["Block", ...]
+    runin: bool = False  # heading runs into its first paragraph
+    numbering: str | None = None  # one of NUMBERING_STYLES, "无" for none, None for the default
+    continue_numbering: bool = False  # carry the count on from the previous run of this style
+    covers: tuple[str, ...] = ()  # keys of REGULATION_ITEMS
+    location: Location | None = None
+
+
+Block = Paragraph | Bullet | Table | Section
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: Text
+    body: tuple[Block, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    issuer: Text
+    date: datetime.date
+
+
+@dataclass(frozen=True)
+class Publication:
+    date: datetime.date
+    source: Text | None = None
+
+
+@dataclass(frozen=True)
+class Meta:
+    year: int
+    region: str
+    issuer: str
+    title: tuple[Text, ...]
+    recipient: Text | None = None
+    web: tuple[tuple[str, Text], ...] = ()  # 索引号, 文号, 发布机构, 成文日期 … in the order given
+    published: Publication | None = None
+    signature: Signature | None = None
+    layout: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    meta: Meta
+    figures: dict[str, Figure]
+    body: tuple[Block, ...]
+    attachments: tuple[Attachment, ...] = ()
+    source: Source | None = field(default=None, compare=False)

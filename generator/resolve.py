@@ -1,0 +1,162 @@
+"""Turn a `Report` into a `Document`: render the text templates, number the headings.
+
+Text in the data is Jinja, rendered in a sandbox where an undefined name is an error, never a
+blank. Numbering is computed here once, so inserting a section renumbers everything after it.
+"""
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from . import document as doc
+from . import model
+from .errors import DataError
+from .figures import FigureValue, evaluate
+from .numbering import enumeration_label, label
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+_SENTENCE_END = tuple("。？！：；…")
+
+
+def chinese_date(day: datetime.date) -> str:
+    """GB/T 9704 §7.3.5.3: arabic numerals, no leading zeros: 2025年3月25日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def resolve(report: model.Report) -> doc.Document:
+    return _Resolver(report).document()
+
+
+class _Resolver:
+    def __init__(self, report: model.Report) -> None:
+        self.report = report
+        self.figures: dict[str, FigureValue] = evaluate(report.figures)
+        m = report.meta
+        self.context: dict[str, object] = {**self.figures, "year": m.year, "region": m.region, "issuer": m.issuer}
+        self.used: set[str] = set()
+        self.last_number: dict[str, int] = {}  # per numbering style, across the document
+
+    def document(self) -> doc.Document:
+        m = self.report.meta
+        attachments = tuple(
+            doc.Attachment(
+                "附件" if len(self.report.attachments) == 1 else f"附件{n}",
+                self.render(a.title),
+                self.blocks(a.body, parent_level=0, depth=1),
+            )
+            for n, a in enumerate(self.report.attachments, 1)
+        )
+        body = self.blocks(self.report.body, parent_level=0, depth=1)
+        return doc.Document(
+            year=m.year,
+            title_lines=tuple(self.render(line) for line in m.title),
+            body=body,
+            recipient=self.render(m.recipient) if m.recipient else "",
+            web=tuple((name, self.render(value)) for name, value in m.web),
+            publication=self.publication(m.published),
+            attachment_note=_attachment_note([a.title for a in attachments]),
+            attachments=attachments,
+            signature_issuer=self.render(m.signature.issuer) if m.signature else "",
+            signature_date=chinese_date(m.signature.date) if m.signature else "",
+            layout=m.layout or "",
+            figures_used=frozenset(self.used),
+        )
+
+    def publication(self, published: model.Publication | None) -> str:
+        if published is None:
+            return ""
+        line = f"发布时间：{published.date.isoformat()}"
+        return line + (f"　来源：{self.render(published.source)}" if published.source else "")
+
+    # -- text ---------------------------------------------------------------------------
+
+    def render(self, text: model.Text) -> str:
+        source = text.template
+        if "{{" in source or "{%" in source:
+            source = self._render_template(text)
+        return _SPACE_BETWEEN_CJK.sub("", source.strip())
+
+    def _render_template(self, text: model.Text) -> str:
+        try:
+            parsed = _ENV.parse(text.template)
+        except TemplateSyntaxError as error:
+            raise DataError(text.location, f"template error in the text: {error.message}; expressions are written {{{{ name }}}}") from None
+        names = meta.find_undeclared_variables(parsed)
+        for name in sorted(names):
+            if name not in self.context:
+                raise DataError(text.location_of(name), f"'{name}' is not defined; expected a figure name or one of year, region, issuer{_close(name, self.context)}")
+        self.used.update(name for name in names if name in self.figures)
+        try:
+            return _ENV.from_string(parsed).render(self.context)
+        except (UndefinedError, SecurityError) as error:
+            raise DataError(text.location, f"in the text: {error}") from None
+        except (TypeError, ValueError, ArithmeticError) as error:
+            raise DataError(text.location, f"an expression in the text failed: {error}") from None
+
+    # -- structure ------------------------------------------------------------------------
+
+    def blocks(self, blocks: tuple[model.Block, ...], parent_level: int, depth: int) -> tuple[doc.Block, ...]:
+        counts: dict[str, int] = {}
+        out: list[doc.Block] = []
+        for block in blocks:
+            if isinstance(block, model.Section):
+                out.extend(self.section(block, parent_level, depth, counts))
+            elif isinstance(block, model.Paragraph):
+                out.append(self.paragraph(block))
+            elif isinstance(block, model.Bullet):
+                out.append(doc.Paragraph((doc.Span("——" + self.render(block.text)),), bullet=True, location=block.location))
+            else:
+                out.append(self.table(block))
+        return tuple(out)
+
+    def section(self, section: model.Section, parent_level: int, depth: int, counts: dict[str, int]) -> list[doc.Block]:
+        style = section.numbering or model.NUMBERING_STYLES[min(parent_level, 3)]
+        if style == "无":
+            level, heading_label = min(parent_level + 1, 4), ""
+        else:
+            level = model.NUMBERING_STYLES.index(style) + 1
+            n = (self.last_number.get(style, 0) if section.continue_numbering else counts.get(style, 0)) + 1
+            counts[style] = self.last_number[style] = n
+            heading_label = label(style, n)
+        title = self.render(section.title)
+        body = list(self.blocks(section.body, level, depth + 1))
+        if not section.runin:
+            return [doc.Heading(level, depth, heading_label, title, section.location), *body]
+        if not body or not isinstance(body[0], doc.Paragraph) or body[0].bullet:
+            raise DataError(section.location, "a run-in heading (runin: true) needs a paragraph as the first entry of its body")
+        lead = heading_label + title + ("" if title.endswith(_SENTENCE_END) else "。")
+        first = body[0]
+        body[0] = doc.Paragraph((doc.Span(lead, f"heading{level}"), *first.spans), location=section.location)
+        return body
+
+    def paragraph(self, paragraph: model.Paragraph) -> doc.Paragraph:
+        text = self.render(paragraph.text) if paragraph.text else ""
+        for n, item in enumerate(paragraph.items, 1):
+            text += enumeration_label(n) + self.render(item)
+        return doc.Paragraph((doc.Span(text),), location=paragraph.location)
+
+    def table(self, table: model.Table) -> doc.Table:
+        return doc.Table(
+            tuple(self.render(cell) for cell in table.header),
+            tuple(tuple(self.render(cell) for cell in row) for row in table.rows),
+            self.render(table.caption) if table.caption else "",
+            table.location,
+        )
+
+
+def _attachment_note(titles: list[str]) -> tuple[str, ...]:
+    """附件说明 (GB/T 9704 §7.3.6): "附件：×××", or numbered lines "附件：1.×××" / "2.×××"."""
+    if len(titles) == 1:
+        return (f"附件：{titles[0]}",)
+    return tuple(("附件：" if n == 1 else "") + f"{n}.{title}" for n, title in enumerate(titles, 1))
+
+
+def _close(name: str, known: dict[str, object]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
