@@ -26,7 +26,8 @@ $(SYSTEM_STAMP): scripts/setup-system.sh
 
 # Fandol fonts into .fonts/. The stamp is only written once all six are there, so a machine
 # without apt keeps being reminded (the script is cheap when it cannot do anything).
-$(FONTS_STAMP): scripts/setup-fonts.sh
+# After the system step: both use apt, and that step may have refreshed the package lists.
+$(FONTS_STAMP): scripts/setup-fonts.sh | $(SYSTEM_STAMP)
 	@bash scripts/setup-fonts.sh
 	@if ls $(addprefix .fonts/,$(FANDOL)) >/dev/null 2>&1; then touch $@; fi
 
