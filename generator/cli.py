@@ -19,6 +19,22 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from .checks import check
+
+    findings = check(args.data)
+    if args.format == "json":
+        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            print(finding.format())
+        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "note")}
+        print(f"{args.data}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes")
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -29,6 +45,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--format", default="docx,pdf,html,txt", help="comma-separated formats (default: docx,pdf,html,txt)")
     build.add_argument("--layout", help="layout profile name or file (default: the data's meta.layout, else gbt9704)")
     build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="validate the data and proofread the report; exit 1 on errors")
+    check.add_argument("data", type=Path, help="the data file, e.g. data/2025.yaml")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
+    check.set_defaults(run=_check)
     return top
 
 

@@ -26,6 +26,7 @@ class Heading:
     label: str
     text: str
     location: Location | None = None
+    covers: frozenset[str] = frozenset()  # regulation items of the enclosing sections
 
     @property
     def full_text(self) -> str:
@@ -37,6 +38,7 @@ class Paragraph:
     spans: tuple[Span, ...]
     bullet: bool = False  # a "——" highlight line
     location: Location | None = None
+    covers: frozenset[str] = frozenset()  # regulation items of the enclosing sections
 
     @property
     def text(self) -> str:

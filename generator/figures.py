@@ -6,9 +6,10 @@ import difflib
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable, Mapping
 
 from .errors import DataError
-from .model import Figure
+from .model import Figure, Text
 
 _SCALES = {"万": 10_000, "亿": 100_000_000}
 
@@ -65,7 +66,7 @@ def evaluate(figures: dict[str, Figure]) -> dict[str, FigureValue]:
             if name in chain:
                 cycle = " → ".join(chain[chain.index(name):] + (name,))
                 raise DataError(figure.formula.location, f"formula of '{name}' depends on itself: {cycle}")
-            result = _compute(figure, lambda other: value_of(other, chain + (name,)), figures)
+            result = compute(figure.formula, name, lambda other: value_of(other, chain + (name,)), figures)
             if figure.percent:
                 result *= 100
         values[name] = result
@@ -76,12 +77,12 @@ def evaluate(figures: dict[str, Figure]) -> dict[str, FigureValue]:
     return {name: FigureValue(figures[name], values[name]) for name in figures}
 
 
-def _compute(figure: Figure, value_of, figures: dict[str, Figure]) -> float:
-    formula = figure.formula
+def compute(formula: Text, owner: str, value_of: Callable[[str], float], figures: Mapping[str, object]) -> float:
+    """Evaluate an arithmetic formula over figure names; `owner` names the figure in messages."""
     try:
         tree = ast.parse(formula.template.strip(), mode="eval")
     except SyntaxError:
-        raise DataError(formula.location, f"formula of '{figure.name}' is not an arithmetic expression; expected names of figures, numbers, + - * / and parentheses, e.g. 败诉 / 审结") from None
+        raise DataError(formula.location, f"formula of '{owner}' is not an arithmetic expression; expected names of figures, numbers, + - * / and parentheses, e.g. 败诉 / 审结") from None
 
     def walk(node: ast.AST) -> float:
         if isinstance(node, ast.Expression):
@@ -90,7 +91,7 @@ def _compute(figure: Figure, value_of, figures: dict[str, Figure]) -> float:
             return node.value
         if isinstance(node, ast.Name):
             if node.id not in figures:
-                raise DataError(formula.location_of(node.id), f"formula of '{figure.name}' names '{node.id}', which is not a figure{_known(node.id, figures)}")
+                raise DataError(formula.location_of(node.id), f"formula of '{owner}' names '{node.id}', which is not a figure{_known(node.id, figures)}")
             return value_of(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = walk(node.operand)
@@ -100,14 +101,14 @@ def _compute(figure: Figure, value_of, figures: dict[str, Figure]) -> float:
             if isinstance(node.op, ast.Div):
                 if right == 0:
                     divisor = ast.unparse(node.right)
-                    raise DataError(formula.location_of(divisor), f"division by zero in the formula of '{figure.name}': {divisor} is 0")
+                    raise DataError(formula.location_of(divisor), f"division by zero in the formula of '{owner}': {divisor} is 0")
                 return left / right
             return left + right if isinstance(node.op, ast.Add) else left - right if isinstance(node.op, ast.Sub) else left * right
-        raise DataError(formula.location, f"formula of '{figure.name}' may use only figure names, numbers, + - * / and parentheses; found '{ast.unparse(node)}'")
+        raise DataError(formula.location, f"formula of '{owner}' may use only figure names, numbers, + - * / and parentheses; found '{ast.unparse(node)}'")
 
     return walk(tree)
 
 
-def _known(name: str, figures: dict[str, Figure]) -> str:
+def _known(name: str, figures: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(name, list(figures), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -110,14 +110,22 @@ class _Reader:
     # -- the report -----------------------------------------------------------------------
 
     def report(self, node: Node) -> Report:
-        fields = self.mapping(node, "the report", ("meta", "body"), ("figures", "attachments"))
+        fields = self.mapping(node, "the report", ("meta", "body"), ("figures", "attachments", "checks"))
         meta = self.meta(fields["meta"])
         figures = self.figures(fields["figures"]) if "figures" in fields else {}
         body = self.blocks(fields["body"], "body")
         attachments = tuple(
             self.attachment(item) for item in self.sequence(fields["attachments"], "attachments")
         ) if "attachments" in fields else ()
-        return Report(meta, figures, body, attachments, self.source)
+        checks_off = self.checks_off(fields["checks"]) if "checks" in fields else {}
+        return Report(meta, figures, body, attachments, checks_off, self.source)
+
+    def checks_off(self, node: Node) -> dict[str, str]:
+        f = self.mapping(node, "checks", ("off",), ())
+        off = f["off"]
+        if not isinstance(off, MappingNode):
+            raise self.fail(off, f"checks.off must map rule ids to the reason they are off, e.g. 'figure-unused: 附表引用', found {describe(off)}")
+        return {self.plain(rule, "a rule id"): self.plain(reason, f"the reason for switching off {rule.value}") for rule, reason in off.value}
 
     def meta(self, node: Node) -> Meta:
         f = self.mapping(
@@ -177,7 +185,7 @@ class _Reader:
         what = f"figure '{name}'"
         if isinstance(node, ScalarNode):  # shorthand: 审结: 130
             return Figure(name, self.source.at(node), value=self.number(node, what))
-        f = self.mapping(node, what, (), ("value", "formula", "unit", "percent", "precision", "display", "label"))
+        f = self.mapping(node, what, (), ("value", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100"))
         if ("value" in f) == ("formula" in f):
             raise self.fail(node, f"{what} needs either 'value' (a number) or 'formula' (e.g. 败诉 / 审结), not {'both' if 'value' in f else 'neither'}")
         return Figure(
@@ -190,6 +198,9 @@ class _Reader:
             precision=self.integer(f["precision"], f"{what}.precision", 0, 6) if "precision" in f else None,
             display=self.choice(f["display"], f"{what}.display", FIGURE_DISPLAYS) if "display" in f else "",
             label=self.plain(f["label"], f"{what}.label") if "label" in f else "",
+            counts=self.text(f["counts"], f"{what}.counts") if "counts" in f else None,
+            at_most=self.plain(f["at_most"], f"{what}.at_most") if "at_most" in f else "",
+            over_100=self.boolean(f["over_100"], f"{what}.over_100") if "over_100" in f else False,
         )
 
     def blocks(self, node: Node, what: str) -> tuple[Block, ...]:

@@ -56,6 +56,9 @@ class Figure:
     precision: int | None = None  # digits after the decimal point
     display: str = ""  # "", "万", "亿", "余", "余万", "万余", "余亿", "亿余"
     label: str = ""  # what the figure counts, for tables and checks
+    counts: Text | None = None  # for a stated rate: the formula of counts it must agree with
+    at_most: str = ""  # name of a figure this one cannot exceed (调解成功 ≤ 调解)
+    over_100: bool = False  # a percentage that may exceed 100 (增长率)
 
 
 @dataclass(frozen=True)
@@ -133,4 +136,5 @@ class Report:
     figures: dict[str, Figure]
     body: tuple[Block, ...]
     attachments: tuple[Attachment, ...] = ()
+    checks_off: dict[str, str] = field(default_factory=dict)  # check rule id → the reason it is off
     source: Source | None = field(default=None, compare=False)

@@ -101,21 +101,21 @@ class _Resolver:
 
     # -- structure ------------------------------------------------------------------------
 
-    def blocks(self, blocks: tuple[model.Block, ...], parent_level: int, depth: int) -> tuple[doc.Block, ...]:
+    def blocks(self, blocks: tuple[model.Block, ...], parent_level: int, depth: int, covers: frozenset[str] = frozenset()) -> tuple[doc.Block, ...]:
         counts: dict[str, int] = {}
         out: list[doc.Block] = []
         for block in blocks:
             if isinstance(block, model.Section):
-                out.extend(self.section(block, parent_level, depth, counts))
+                out.extend(self.section(block, parent_level, depth, counts, covers | set(block.covers)))
             elif isinstance(block, model.Paragraph):
-                out.append(self.paragraph(block))
+                out.append(self.paragraph(block, covers))
             elif isinstance(block, model.Bullet):
-                out.append(doc.Paragraph((doc.Span("——" + self.render(block.text)),), bullet=True, location=block.location))
+                out.append(doc.Paragraph((doc.Span("——" + self.render(block.text)),), bullet=True, location=block.location, covers=covers))
             else:
                 out.append(self.table(block))
         return tuple(out)
 
-    def section(self, section: model.Section, parent_level: int, depth: int, counts: dict[str, int]) -> list[doc.Block]:
+    def section(self, section: model.Section, parent_level: int, depth: int, counts: dict[str, int], covers: frozenset[str]) -> list[doc.Block]:
         style = section.numbering or model.NUMBERING_STYLES[min(parent_level, 3)]
         if style == "无":
             level, heading_label = min(parent_level + 1, 4), ""
@@ -125,21 +125,21 @@ class _Resolver:
             counts[style] = self.last_number[style] = n
             heading_label = label(style, n)
         title = self.render(section.title)
-        body = list(self.blocks(section.body, level, depth + 1))
+        body = list(self.blocks(section.body, level, depth + 1, covers))
         if not section.runin:
-            return [doc.Heading(level, depth, heading_label, title, section.location), *body]
+            return [doc.Heading(level, depth, heading_label, title, section.location, covers), *body]
         if not body or not isinstance(body[0], doc.Paragraph) or body[0].bullet:
             raise DataError(section.location, "a run-in heading (runin: true) needs a paragraph as the first entry of its body")
         lead = heading_label + title + ("" if title.endswith(_SENTENCE_END) else "。")
         first = body[0]
-        body[0] = doc.Paragraph((doc.Span(lead, f"heading{level}"), *first.spans), location=section.location)
+        body[0] = doc.Paragraph((doc.Span(lead, f"heading{level}"), *first.spans), location=first.location, covers=covers)
         return body
 
-    def paragraph(self, paragraph: model.Paragraph) -> doc.Paragraph:
+    def paragraph(self, paragraph: model.Paragraph, covers: frozenset[str]) -> doc.Paragraph:
         text = self.render(paragraph.text) if paragraph.text else ""
         for n, item in enumerate(paragraph.items, 1):
             text += enumeration_label(n) + self.render(item)
-        return doc.Paragraph((doc.Span(text),), location=paragraph.location)
+        return doc.Paragraph((doc.Span(text),), location=paragraph.location, covers=covers)
 
     def table(self, table: model.Table) -> doc.Table:
         return doc.Table(
