@@ -14,7 +14,7 @@ from typing import Iterator
 from . import document as doc
 from . import model
 from .errors import DataError, Location
-from .figures import FigureValue, compute, evaluate
+from .figures import FigureValue, compute, evaluate, format_number
 from .loader import load
 from .resolve import resolve
 
@@ -168,8 +168,15 @@ def _figures(report: model.Report, values: dict[str, FigureValue], document: doc
     in_formulas = {name for f in report.figures.values() for text in (f.formula, f.counts) if text for name in re.findall(r"\w+", text.template)}
     for name, figure in report.figures.items():
         value = values[name]
+        if value.value is None:
+            if figure.formula is None:
+                last = f"{format_number(value.last, figure.precision, figure.display)}{value.unit}" if value.last is not None else "none"
+                yield Finding("placeholder", figure.location, f"figure {name} is not filled in (last year: {last})", advice="add its value: this year's number")
+            continue
         if figure.counts is not None:
             computed = compute(figure.counts, name, lambda other: values[other].value, report.figures)
+            if computed is None:
+                continue
             computed *= 100 if value.unit == "%" else 1
             decimals = figure.precision if figure.precision is not None else _decimals(figure.value)
             if abs(computed - value.value) > 0.5 * 10 ** -decimals + 1e-9:
@@ -177,7 +184,7 @@ def _figures(report: model.Report, values: dict[str, FigureValue], document: doc
         if figure.at_most:
             if figure.at_most not in values:
                 yield Finding("schema", figure.location, f"{name}.at_most names '{figure.at_most}', which is not a figure")
-            elif value.value > values[figure.at_most].value:
+            elif values[figure.at_most].value is not None and value.value > values[figure.at_most].value:
                 yield Finding("part-exceeds-whole", figure.location, f"{name} ({value}) exceeds {figure.at_most} ({values[figure.at_most]})", advice="one of the two numbers is wrong")
         if value.unit == "%" and value.value > 100 and not figure.over_100:
             yield Finding("percent-over-100", figure.location, f"{name} is {value}, over 100%", advice="correct it, or add `over_100: true` if it is a growth rate")
@@ -218,7 +225,7 @@ _TEXT_RULES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     ("doubled-punctuation", re.compile(r"([。，、；：！？])\1|[，、；：][。，]"), "punctuation “{0}”", "keep one mark"),
     ("date-form", re.compile(r"\d{4}年0\d月|\d{1,2}月0\d日|(?<!\d)\d{4}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"), "date “{0}”", "write dates as 2025年3月25日, without leading zeros"),
     ("number-format", re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])"), "number “{0}” with thousands separators", "write 298389, without separators (GB/T 15835)"),
-    ("placeholder", re.compile(r"××|ＸＸ|XX|【待填[^】]*】|TODO|？？"), "placeholder “{0}” left in", "fill it in"),
+    ("placeholder", re.compile(r"××|ＸＸ|XX|TODO|？？"), "placeholder “{0}” left in", "fill it in"),
 )
 
 
@@ -257,19 +264,25 @@ def _pairs(block: doc.Block, text: str) -> Iterator[Finding]:
 
 
 def _last_year(path: Path, report: model.Report, document: doc.Document, values: dict[str, FigureValue]) -> Iterator[Finding]:
+    """Figures and paragraphs left as they were: last year's values come from `last_year:` or
+    from data/<year−1>.yaml beside the file."""
+    previous, previous_document = None, None
     previous_path = path.with_name(f"{report.meta.year - 1}{path.suffix}")
-    if not previous_path.is_file():
-        return
-    try:
-        previous = load(previous_path)
-        previous_document = resolve(previous)
-    except DataError:
-        return
-    previous_values = evaluate(previous.figures)
+    if previous_path.is_file():
+        try:
+            previous = load(previous_path)
+            previous_document = resolve(previous)
+        except DataError:
+            previous = None
     last = report.meta.year - 1
     for name, figure in report.figures.items():
-        if figure.value is not None and name in previous_values and previous.figures[name].value == figure.value:
+        before = figure.last_year
+        if before is None and previous is not None and name in previous.figures:
+            before = previous.figures[name].value
+        if figure.value is not None and figure.value == before:
             yield Finding("unchanged-figure", figure.location, f"{name} = {values[name]}, unchanged since {last} — still true?", advice=f"confirm the {report.meta.year} figure")
+    if previous_document is None:
+        return
     old_paragraphs = {text for _, text in _blocks(previous_document)}
     for block, text in _blocks(document):
         if isinstance(block, doc.Paragraph) and len(text) >= 30 and text in old_paragraphs:

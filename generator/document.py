@@ -11,7 +11,8 @@ from .errors import Location
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text. `role` is "" for body text, "heading1"…"heading4" for a run-in heading."""
+    """A run of text. `role` is "" for body text, "heading1"…"heading4" for a run-in heading,
+    "placeholder" for a figure still to be filled in (writers highlight it)."""
 
     text: str
     role: str = ""

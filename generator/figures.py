@@ -14,23 +14,64 @@ from .model import Figure, Text
 _SCALES = {"万": 10_000, "亿": 100_000_000}
 
 
+# Private-use characters that mark a placeholder inside rendered text; the resolver turns the
+# marked run into a span of its own, which writers highlight.
+PLACEHOLDER_START, PLACEHOLDER_END = "\ue000", "\ue001"
+
+
 @dataclass(frozen=True)
 class FigureValue:
-    """A figure as templates see it: `{{ 审结 }}` gives "130件", `.number` "130", `.value` 130."""
+    """A figure as templates see it: `{{ 审结 }}` gives "130件", `.number` "130", `.value` 130.
+
+    `value` is None while the figure is not filled in (a draft); then the figure renders as a
+    visible placeholder that shows last year's value.
+    """
 
     figure: Figure
-    value: float | int
-
-    @property
-    def number(self) -> str:
-        return format_number(self.value, self.figure.precision, self.figure.display)
+    value: float | int | None
+    last: float | int | None = None  # last year's value, when the data gives it
 
     @property
     def unit(self) -> str:
         return "%" if self.figure.percent else self.figure.unit
 
+    @property
+    def number(self) -> str:
+        return self.placeholder() if self.value is None else self._format(self.value)
+
+    def _format(self, value: float | int) -> str:
+        return format_number(value, self.figure.precision, self.figure.display)
+
+    def placeholder(self, what: str = "") -> str:
+        last = f"上年为{self._format(self.last)}{self.unit}" if self.last is not None else "上年无数"
+        return f"{PLACEHOLDER_START}【待填：{what or self.figure.label or self.figure.name}，{last}】{PLACEHOLDER_END}"
+
+    def yoy(self, precision: int = 1) -> str:
+        """同比增长12.4% / 同比下降3.2% / 与上年持平, computed from last year's value."""
+        if self.last is None:
+            raise ValueError(f"figure '{self.figure.name}' has no last_year value to compare with")
+        if self.value is None:
+            return self.placeholder(f"{self.figure.label or self.figure.name}同比")
+        if self.last == 0:
+            raise ValueError(f"figure '{self.figure.name}' was 0 last year: no percentage change")
+        change = Decimal(repr((self.value - self.last) / self.last * 100)).quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP)
+        if change == 0:
+            return "与上年持平"
+        return f"同比{'增长' if change > 0 else '下降'}{abs(change)}%"
+
+    def change(self) -> str:
+        """增加25件 / 减少3件 / 与上年持平: the difference from last year with the unit."""
+        if self.last is None:
+            raise ValueError(f"figure '{self.figure.name}' has no last_year value to compare with")
+        if self.value is None:
+            return self.placeholder(f"{self.figure.label or self.figure.name}增减")
+        difference = self.value - self.last
+        if difference == 0:
+            return "与上年持平"
+        return f"{'增加' if difference > 0 else '减少'}{format_number(abs(difference), self.figure.precision)}{self.unit}"
+
     def __str__(self) -> str:
-        return self.number + self.unit
+        return self.number if self.value is None else self.number + self.unit
 
 
 def format_number(value: float | int, precision: int | None, display: str = "") -> str:
@@ -53,38 +94,47 @@ def format_number(value: float | int, precision: int | None, display: str = "") 
 
 
 def evaluate(figures: dict[str, Figure]) -> dict[str, FigureValue]:
-    """Every figure's value, formulas computed from the figures they name."""
-    values: dict[str, float | int] = {}
+    """Every figure's value and last year's value, formulas computed from the figures they name."""
+    this_year = _values(figures, lambda f: f.value)
+    last_year = _values(figures, lambda f: f.last_year)
+    return {name: FigureValue(figures[name], this_year[name], last_year[name]) for name in figures}
 
-    def value_of(name: str, chain: tuple[str, ...]) -> float | int:
+
+def _values(figures: dict[str, Figure], stated: Callable[[Figure], float | int | None]) -> dict[str, float | int | None]:
+    """Stated values, and formulas over them; a formula over an unknown value is unknown."""
+    values: dict[str, float | int | None] = {}
+
+    def value_of(name: str, chain: tuple[str, ...]) -> float | int | None:
         if name in values:
             return values[name]
         figure = figures[name]
-        if figure.value is not None:
-            result: float | int = figure.value
+        if figure.formula is None:
+            result = stated(figure)
         else:
             if name in chain:
                 cycle = " → ".join(chain[chain.index(name):] + (name,))
                 raise DataError(figure.formula.location, f"formula of '{name}' depends on itself: {cycle}")
             result = compute(figure.formula, name, lambda other: value_of(other, chain + (name,)), figures)
-            if figure.percent:
+            if figure.percent and result is not None:
                 result *= 100
         values[name] = result
         return result
 
     for name in figures:
         value_of(name, ())
-    return {name: FigureValue(figures[name], values[name]) for name in figures}
+    return values
 
 
-def compute(formula: Text, owner: str, value_of: Callable[[str], float], figures: Mapping[str, object]) -> float:
-    """Evaluate an arithmetic formula over figure names; `owner` names the figure in messages."""
+def compute(formula: Text, owner: str, value_of: Callable[[str], float | None], figures: Mapping[str, object]) -> float | None:
+    """Evaluate an arithmetic formula over figure names; None when a figure it needs is unknown.
+
+    `owner` names the figure in messages."""
     try:
         tree = ast.parse(formula.template.strip(), mode="eval")
     except SyntaxError:
         raise DataError(formula.location, f"formula of '{owner}' is not an arithmetic expression; expected names of figures, numbers, + - * / and parentheses, e.g. 败诉 / 审结") from None
 
-    def walk(node: ast.AST) -> float:
+    def walk(node: ast.AST) -> float | None:
         if isinstance(node, ast.Expression):
             return walk(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
@@ -95,9 +145,11 @@ def compute(formula: Text, owner: str, value_of: Callable[[str], float], figures
             return value_of(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = walk(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            return -operand if isinstance(node.op, ast.USub) and operand is not None else operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
             left, right = walk(node.left), walk(node.right)
+            if left is None or right is None:
+                return None
             if isinstance(node.op, ast.Div):
                 if right == 0:
                     divisor = ast.unparse(node.right)

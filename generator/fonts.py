@@ -46,7 +46,7 @@ class Face:
         """How a note names the font: the file name, or the family (with its weight if set)."""
         if self.path is not None:
             return self.path.name
-        return self.family if self.weight in (400, 700) else f"{self.family} {self.weight}"
+        return self.family if self.weight == 400 else f"{self.family} (weight {self.weight})"
 
 
 class ResolvedFonts(Mapping[str, Face]):

@@ -185,14 +185,17 @@ class _Reader:
         what = f"figure '{name}'"
         if isinstance(node, ScalarNode):  # shorthand: 审结: 130
             return Figure(name, self.source.at(node), value=self.number(node, what))
-        f = self.mapping(node, what, (), ("value", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100"))
-        if ("value" in f) == ("formula" in f):
-            raise self.fail(node, f"{what} needs either 'value' (a number) or 'formula' (e.g. 败诉 / 审结), not {'both' if 'value' in f else 'neither'}")
+        f = self.mapping(node, what, (), ("value", "last_year", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100"))
+        if "formula" in f and ("value" in f or "last_year" in f):
+            raise self.fail(node, f"{what} has a formula, so it takes no 'value' or 'last_year': both are computed")
+        if not f.keys() & {"value", "formula", "last_year"}:
+            raise self.fail(node, f"{what} needs 'value' (a number), 'formula' (e.g. 败诉 / 审结) or, in a draft, 'last_year'")
         return Figure(
             name,
             self.source.at(node),
             unit=self.plain(f["unit"], f"{what}.unit") if "unit" in f else "",
             value=self.number(f["value"], f"{what}.value") if "value" in f else None,
+            last_year=self.number(f["last_year"], f"{what}.last_year") if "last_year" in f else None,
             formula=self.text(f["formula"], f"{what}.formula") if "formula" in f else None,
             percent=self.boolean(f["percent"], f"{what}.percent") if "percent" in f else False,
             precision=self.integer(f["precision"], f"{what}.precision", 0, 6) if "precision" in f else None,

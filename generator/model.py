@@ -50,7 +50,8 @@ class Figure:
     name: str
     location: Location
     unit: str = ""
-    value: int | float | None = None
+    value: int | float | None = None  # None with last_year: not yet filled in (a draft)
+    last_year: int | float | None = None  # the previous year's value, for 同比 and drafts
     formula: Text | None = None
     percent: bool = False  # formula result shown ×100 with "%"
     precision: int | None = None  # digits after the decimal point

@@ -15,13 +15,14 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from . import document as doc
 from . import model
 from .errors import DataError
-from .figures import FigureValue, evaluate
+from .figures import PLACEHOLDER_END, PLACEHOLDER_START, FigureValue, evaluate
 from .numbering import enumeration_label, label
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
 _SENTENCE_END = tuple("。？！：；…")
+_PLACEHOLDER_MARKS = re.compile(f"[{PLACEHOLDER_START}{PLACEHOLDER_END}]")
 
 
 def chinese_date(day: datetime.date) -> str:
@@ -77,6 +78,10 @@ class _Resolver:
     # -- text ---------------------------------------------------------------------------
 
     def render(self, text: model.Text) -> str:
+        """Plain text: placeholders keep their 【】 but lose the marks that make them spans."""
+        return _PLACEHOLDER_MARKS.sub("", self.render_marked(text))
+
+    def render_marked(self, text: model.Text) -> str:
         source = text.template
         if "{{" in source or "{%" in source:
             source = self._render_template(text)
@@ -110,7 +115,7 @@ class _Resolver:
             elif isinstance(block, model.Paragraph):
                 out.append(self.paragraph(block, covers))
             elif isinstance(block, model.Bullet):
-                out.append(doc.Paragraph((doc.Span("——" + self.render(block.text)),), bullet=True, location=block.location, covers=covers))
+                out.append(doc.Paragraph(_spans("——" + self.render_marked(block.text)), bullet=True, location=block.location, covers=covers))
             else:
                 out.append(self.table(block))
         return tuple(out)
@@ -136,10 +141,10 @@ class _Resolver:
         return body
 
     def paragraph(self, paragraph: model.Paragraph, covers: frozenset[str]) -> doc.Paragraph:
-        text = self.render(paragraph.text) if paragraph.text else ""
+        text = self.render_marked(paragraph.text) if paragraph.text else ""
         for n, item in enumerate(paragraph.items, 1):
-            text += enumeration_label(n) + self.render(item)
-        return doc.Paragraph((doc.Span(text),), location=paragraph.location, covers=covers)
+            text += enumeration_label(n) + self.render_marked(item)
+        return doc.Paragraph(_spans(text), location=paragraph.location, covers=covers)
 
     def table(self, table: model.Table) -> doc.Table:
         return doc.Table(
@@ -148,6 +153,13 @@ class _Resolver:
             self.render(table.caption) if table.caption else "",
             table.location,
         )
+
+
+def _spans(marked: str) -> tuple[doc.Span, ...]:
+    """Body text and placeholder runs ("placeholder" spans) from text with placeholder marks."""
+    parts = re.split(f"{PLACEHOLDER_START}(.*?){PLACEHOLDER_END}", marked)
+    spans = [doc.Span(part, "placeholder" if odd else "") for odd, part in zip((0, 1) * len(parts), parts) if part]
+    return tuple(spans) or (doc.Span(""),)
 
 
 def _attachment_note(titles: list[str]) -> tuple[str, ...]:
