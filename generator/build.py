@@ -10,6 +10,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import layout
 from .document import Document
@@ -43,24 +44,29 @@ def build(data_path: Path, out_dir: Path | None = None, formats: tuple[str, ...]
     document = resolve(load(data_path))
     profile = layout.load(layout_name or document.layout or layout.DEFAULT_LAYOUT, data_path.parent)
     out_dir = out_dir if out_dir is not None else Path("out") / str(document.year)
-    out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
+    outputs = {out_dir / f"{file_stem(document)}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
+    result.written = write_all(outputs)
+    return result
+
+
+def write_all(outputs: dict[Path, Callable[[Path], object]]) -> list[Path]:
+    """Call each writer on a temporary file beside its target; rename all into place only when
+    every writer succeeded. Returns the targets written."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for fmt in formats:
-            target = out_dir / f"{file_stem(document)}.{fmt}"
-            handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".{fmt}.tmp", dir=out_dir)
+        for target, write in outputs.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent)
             os.close(handle)
-            temp = Path(temp_name)
-            staged.append((temp, target))
-            result.notes += _write(fmt, document, profile, temp)
+            staged.append((Path(temp_name), target))
+            write(Path(temp_name))
         for temp, target in staged:
             os.replace(temp, target)
-            result.written.append(target)
+        return [target for _, target in staged]
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    return result
 
 
 def _write(fmt: str, document: Document, profile: layout.Profile, path: Path) -> list[str]:

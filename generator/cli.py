@@ -35,6 +35,35 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def _draft(args: argparse.Namespace) -> int:
+    from .draft import draft
+
+    target, origin, to_fill = draft(args.year, args.data_dir)
+    print(f"wrote {target} from {origin}: {to_fill} figures to fill in (python -m generator check {target} lists them)")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from . import compare, layout
+    from .build import write_all
+    from .loader import load
+    from .writers import docx
+
+    last, this = load(args.last), load(args.this)
+    table = compare.rows(last, this)
+    print(compare.terminal_text(table), end="")
+    out_dir = args.output or Path("out") / str(this.meta.year)
+    stem = f"{this.meta.year}年与{last.meta.year}年数据对比"
+    profile = layout.load(this.meta.layout or layout.DEFAULT_LAYOUT, args.this.parent)
+    written = write_all({
+        out_dir / f"{stem}.csv": lambda path: path.write_text(compare.csv_text(table), encoding="utf-8"),
+        out_dir / f"{stem}.docx": lambda path: docx.write(compare.as_document(last, this, table), profile, path),
+    })
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -50,6 +79,17 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("data", type=Path, help="the data file, e.g. data/2025.yaml")
     check.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
     check.set_defaults(run=_check)
+
+    draft = commands.add_parser("draft", help="start next year's data file from the newest earlier one")
+    draft.add_argument("year", type=int, help="the year to draft, e.g. 2025")
+    draft.add_argument("--data-dir", type=Path, default=Path("data"), help="folder of the <year>.yaml files (default: data)")
+    draft.set_defaults(run=_draft)
+
+    compare = commands.add_parser("compare", help="every figure of two years side by side: terminal, CSV and DOCX")
+    compare.add_argument("last", type=Path, help="last year's data, e.g. data/2024.yaml")
+    compare.add_argument("this", type=Path, help="this year's data, e.g. data/2025.yaml")
+    compare.add_argument("-o", "--output", type=Path, help="output folder (default: out/<this year>/)")
+    compare.set_defaults(run=_compare)
     return top
 
 

@@ -30,6 +30,7 @@ class FigureValue:
     figure: Figure
     value: float | int | None
     last: float | int | None = None  # last year's value, when the data gives it
+    year: int | None = None  # the report year, to name last year in placeholders
 
     @property
     def unit(self) -> str:
@@ -43,7 +44,8 @@ class FigureValue:
         return format_number(value, self.figure.precision, self.figure.display)
 
     def placeholder(self, what: str = "") -> str:
-        last = f"上年为{self._format(self.last)}{self.unit}" if self.last is not None else "上年无数"
+        last_year = f"{self.year - 1}年" if self.year else "上年"
+        last = f"{last_year}为{self._format(self.last)}{self.unit}" if self.last is not None else f"{last_year}无数"
         return f"{PLACEHOLDER_START}【待填：{what or self.figure.label or self.figure.name}，{last}】{PLACEHOLDER_END}"
 
     def yoy(self, precision: int = 1) -> str:
@@ -93,11 +95,11 @@ def format_number(value: float | int, precision: int | None, display: str = "") 
     return digits + display
 
 
-def evaluate(figures: dict[str, Figure]) -> dict[str, FigureValue]:
+def evaluate(figures: dict[str, Figure], year: int | None = None) -> dict[str, FigureValue]:
     """Every figure's value and last year's value, formulas computed from the figures they name."""
     this_year = _values(figures, lambda f: f.value)
     last_year = _values(figures, lambda f: f.last_year)
-    return {name: FigureValue(figures[name], this_year[name], last_year[name]) for name in figures}
+    return {name: FigureValue(figures[name], this_year[name], last_year[name], year) for name in figures}
 
 
 def _values(figures: dict[str, Figure], stated: Callable[[Figure], float | int | None]) -> dict[str, float | int | None]:

@@ -37,7 +37,7 @@ def resolve(report: model.Report) -> doc.Document:
 class _Resolver:
     def __init__(self, report: model.Report) -> None:
         self.report = report
-        self.figures: dict[str, FigureValue] = evaluate(report.figures)
+        self.figures: dict[str, FigureValue] = evaluate(report.figures, report.meta.year)
         m = report.meta
         self.context: dict[str, object] = {**self.figures, "year": m.year, "region": m.region, "issuer": m.issuer}
         self.used: set[str] = set()

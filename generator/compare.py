@@ -1,0 +1,80 @@
+"""`compare`: every figure of two years side by side — for the reviewers' 同比 questions."""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import document as doc
+from .figures import FigureValue, evaluate, format_number
+from .loader import load
+from .model import Report
+
+HEADER = ("名称", "说明", "单位", "上年", "本年", "增减", "增减%")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    label: str
+    unit: str
+    last: float | int | None
+    this: float | int | None
+    precision: int | None
+
+    def cells(self) -> tuple[str, ...]:
+        def number(value: float | int | None) -> str:
+            return "" if value is None else format_number(value, self.precision)
+
+        change = percent = ""
+        if self.last is not None and self.this is not None:
+            difference = self.this - self.last
+            change = ("+" if difference > 0 else "") + number(difference)
+            if self.unit != "%" and self.last:
+                percent = f"{difference / self.last * 100:+.1f}"
+        return (self.name, self.label, self.unit, number(self.last), number(self.this), change, percent)
+
+
+def rows(last: Report, this: Report) -> list[Row]:
+    """One row per figure of either year, this year's order first, then figures dropped since."""
+    last_values, this_values = evaluate(last.figures), evaluate(this.figures)
+    names = list(this.figures) + [n for n in last.figures if n not in this.figures]
+    result = []
+    for name in names:
+        current: FigureValue | None = this_values.get(name)
+        before: FigureValue | None = last_values.get(name)
+        shown = current or before
+        previous = before.value if before else (current.last if current else None)
+        result.append(Row(name, shown.figure.label, shown.unit, previous, current.value if current else None, shown.figure.precision))
+    return result
+
+
+def csv_text(table: list[Row]) -> str:
+    """UTF-8 with BOM, so Excel and WPS open the Chinese intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(row.cells() for row in table)
+    return "\ufeff" + buffer.getvalue()
+
+
+def terminal_text(table: list[Row]) -> str:
+    lines = [HEADER, *(row.cells() for row in table)]
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(HEADER))]
+    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_document(last: Report, this: Report, table: list[Row]) -> doc.Document:
+    """The table as a one-table document, so the DOCX writer sets it in the report's layout."""
+    meta = this.meta
+    return doc.Document(
+        year=meta.year,
+        title_lines=(f"{meta.issuer}{meta.year}年与{last.meta.year}年", "法治政府建设主要数据对比"),
+        body=(doc.Table(HEADER, tuple(row.cells() for row in table)),),
+    )

@@ -1,0 +1,107 @@
+"""`draft`: next year's data file from the newest earlier one.
+
+The new file is the old file's text with a few precise edits, so comments, order and wording
+survive: the year moves on, dates move on a year, and every stated figure becomes a placeholder
+that remembers last year's value (`value:` → `last_year:`).
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from . import yamlsource
+from .errors import DataError
+from .loader import load
+from .yamlsource import Source
+
+_YEAR_FILE = re.compile(r"^(\d{4})\.yaml$")
+
+
+def years_in(data_dir: Path) -> list[int]:
+    return sorted(int(m.group(1)) for p in data_dir.glob("*.yaml") if (m := _YEAR_FILE.match(p.name)))
+
+
+def draft(year: int, data_dir: Path) -> tuple[Path, Path, int]:
+    """Write data_dir/<year>.yaml; returns (new file, file it was made from, figures to fill in)."""
+    target = data_dir / f"{year}.yaml"
+    if target.exists():
+        raise DataError(None, f"{target} exists already; draft never overwrites a data file — rename or delete it first")
+    earlier = [y for y in years_in(data_dir) if y < year]
+    if not earlier:
+        raise DataError(None, f"no earlier data/<year>.yaml in {data_dir} to draft {year} from")
+    origin = data_dir / f"{earlier[-1]}.yaml"
+    load(origin)  # refuse to draft from a file that does not validate
+    source, root = yamlsource.read(origin)
+    text, to_fill = _rolled_forward(source, root, year)
+    header = f"# Draft for {year}, made from {origin.name} on {datetime.date.today().isoformat()}: fill in every figure's value\n# (`make check YEAR={year}` lists them) and rewrite the text for {year}.\n"
+    _write_new(target, header + text)
+    return target, origin, to_fill
+
+
+def _rolled_forward(source: Source, root: Node, year: int) -> tuple[str, int]:
+    edits: list[tuple[int, int, str]] = []
+    top = _fields(root)
+    meta = _fields(top["meta"])
+    shift = year - int(meta["year"].value)
+    edits.append(_replace(meta["year"], str(year)))
+    for key in ("published", "signature"):
+        if key in meta and "date" in _fields(meta[key]):
+            edits.append(_replace(_fields(meta[key])["date"], _shifted_date(yamlsource.scalar_value(_fields(meta[key])["date"]), shift)))
+    to_fill = 0
+    if "figures" in top:
+        for _, figure in top["figures"].value:
+            edit = _as_placeholder(source, figure)
+            if edit:
+                edits.append(edit)
+                to_fill += 1
+    text = source.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text, to_fill
+
+
+def _fields(node: Node) -> dict[str, Node]:
+    return {key.value: value for key, value in node.value} if isinstance(node, MappingNode) else {}
+
+
+def _replace(node: Node, replacement: str) -> tuple[int, int, str]:
+    return node.start_mark.index, node.end_mark.index, replacement
+
+
+def _shifted_date(day: datetime.date, years: int) -> str:
+    try:
+        return day.replace(year=day.year + years).isoformat()
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28).isoformat()
+
+
+def _as_placeholder(source: Source, figure: Node) -> tuple[int, int, str] | None:
+    """A stated figure rewritten as `{last_year: <its value>, …}`; formulas are left alone."""
+    if isinstance(figure, ScalarNode):
+        return _replace(figure, f"{{last_year: {figure.value}}}")
+    fields = _fields(figure)
+    if "value" not in fields:
+        return None
+    parts = []
+    for key, value in fields.items():
+        if key == "last_year":
+            continue
+        raw = source.text[value.start_mark.index:value.end_mark.index]
+        parts.append(f"{'last_year' if key == 'value' else key}: {raw}")
+    return _replace(figure, "{" + ", ".join(parts) + "}")
+
+
+def _write_new(target: Path, text: str) -> None:
+    """Write a file that must not exist yet, all at once."""
+    temp = target.with_name(f".{target.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    try:
+        os.link(temp, target)  # fails if target appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise DataError(None, f"{target} exists already; draft never overwrites a data file") from None
+    finally:
+        temp.unlink()
