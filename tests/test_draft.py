@@ -1,0 +1,135 @@
+"""Next year from last year: draft, placeholders, filling in, 同比 wording and the compare table."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import compare
+from generator.checks import check
+from generator.figures import evaluate
+from generator.loader import load
+from generator.resolve import resolve
+from generator.writers import text
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"【待填：[^】]*】")
+
+# This year's numbers for the figures the cycle test fills in; all others grow by one.
+FILLED = {"行政复议办结": 230, "行政诉讼审结": 120, "行政诉讼败诉": 6, "网上办件": 310000, "不见面审批占比": 98.48}
+
+
+def generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(ROOT / "data" / "2024.yaml", folder / "2024.yaml")
+    result = generator("draft", "2025", "--data-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {folder / '2025.yaml'} from {folder / '2024.yaml'}: 63 figures to fill in")
+    return folder
+
+
+def fill(path: Path) -> None:
+    """What the clerk does: give every figure this year's value, keeping last year's."""
+    def value(match: re.Match) -> str:
+        name, last = match.group(1), match.group(2)
+        unchanged = "." in last or last == "100"  # rates stay as they were
+        new = FILLED.get(name, last if unchanged else int(last) + 1)
+        return f"{name}: {{value: {new}, last_year: {last},"
+
+    path.write_text(re.sub(r"(\w+): \{last_year: ([\d.]+),", value, path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_draft_moves_the_year_and_dates_on(data_dir):
+    report = load(data_dir / "2025.yaml")
+    assert report.meta.year == 2025
+    assert report.meta.published.date.isoformat() == "2026-03-25"
+    document = resolve(report)
+    assert document.title == "宛城区人民政府关于2025年法治政府建设情况的报告"
+    body = text.render(document)
+    assert "（二）2024年度法治政府建设考核反馈问题整改情况" in body
+    assert "四、2026年度工作计划" in body
+
+
+def test_draft_refuses_to_overwrite(data_dir):
+    before = (data_dir / "2025.yaml").read_bytes()
+    result = generator("draft", "2025", "--data-dir", str(data_dir))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {data_dir / '2025.yaml'} exists already; draft never overwrites a data file — rename or delete it first"
+    assert (data_dir / "2025.yaml").read_bytes() == before
+
+
+def test_draft_shows_placeholders_and_no_old_statistics(data_dir):
+    body = text.render(resolve(load(data_dir / "2025.yaml")))
+    assert "【待填：办结行政复议案件，2024年为217件】" in body
+    assert "【待填：网上办件总量，2024年为298389件】" in body
+    assert "【待填：行政诉讼败诉率，2024年为5.38%】" in body
+    outside = PLACEHOLDER.sub("", body)
+    old = load(ROOT / "data" / "2024.yaml")
+    for name, value in evaluate(old.figures, 2024).items():
+        assert str(value) not in outside, f"2024's {name} ({value}) is still in the draft's text"
+    for statistic in ("298389", "7933670", "46935", "2120", "5.38"):
+        assert statistic not in outside
+
+
+def test_placeholders_are_spans_of_their_own(data_dir):
+    document = resolve(load(data_dir / "2025.yaml"))
+    spans = [s for block in document.body for s in getattr(block, "spans", ()) if s.role == "placeholder"]
+    assert len(spans) >= 63
+    assert all(PLACEHOLDER.fullmatch(s.text) for s in spans)
+
+
+def test_check_lists_every_unfilled_figure(data_dir):
+    findings = [f for f in check(data_dir / "2025.yaml") if f.rule == "placeholder"]
+    assert len(findings) == 63
+    assert "figure 行政复议办结 is not filled in (last year: 217件)" in [f.message for f in findings]
+
+
+def test_filled_draft_passes_check_and_compares(data_dir):
+    fill(data_dir / "2025.yaml")
+    findings = check(data_dir / "2025.yaml")
+    assert [f for f in findings if f.severity == "error"] == []
+    assert not [f for f in findings if f.rule == "placeholder"]
+    body = text.render(resolve(load(data_dir / "2025.yaml")))
+    assert "【待填" not in body
+    assert "办结行政复议案件230件" in body and "败诉率5.00%" in body
+
+    table = {row.name: row.cells() for row in compare.rows(load(data_dir / "2024.yaml"), load(data_dir / "2025.yaml"))}
+    assert table["行政复议办结"] == ("行政复议办结", "办结行政复议案件", "件", "217", "230", "+13", "+6.0")
+    assert table["网上办件"][3:] == ("298389", "310000", "+11611", "+3.9")
+    assert table["行政诉讼败诉率"][2:] == ("%", "5.38", "5.00", "-0.38", "")
+    assert table["不见面审批占比"][3:] == ("98.48", "98.48", "0", "")
+
+
+def test_compare_csv_opens_in_excel_with_chinese_intact(data_dir):
+    fill(data_dir / "2025.yaml")
+    table = compare.rows(load(data_dir / "2024.yaml"), load(data_dir / "2025.yaml"))
+    content = compare.csv_text(table)
+    assert content.startswith("\ufeff名称,说明,单位,上年,本年,增减,增减%\r\n")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    assert len(rows) == 1 + len(load(data_dir / "2025.yaml").figures)
+    assert ["行政复议办结", "办结行政复议案件", "件", "217", "230", "+13", "+6.0"] in rows
+
+
+@pytest.mark.parametrize("value, expected", [(230, "同比增长6.0%"), (217, "与上年持平"), (200, "同比下降7.8%")])
+def test_year_over_year_wording_from_an_expression(tmp_path, value, expected):
+    data = tmp_path / "2025.yaml"
+    data.write_text(
+        "meta: {year: 2025, region: 某区, issuer: 某区人民政府, title: 报告}\n"
+        f"figures:\n  复议: {{value: {value}, last_year: 217, unit: 件}}\n"
+        "body:\n  - 办结行政复议案件{{ 复议 }}，{{ 复议.yoy() }}，{{ 复议.change() }}。\n",
+        encoding="utf-8",
+    )
+    change = {230: "增加13件", 217: "与上年持平", 200: "减少17件"}[value]
+    assert text.render(resolve(load(data))).splitlines()[-1] == f"办结行政复议案件{value}件，{expected}，{change}。"
