@@ -19,6 +19,8 @@ from .loader import load
 from .resolve import resolve
 
 FORMATS = ("docx", "pdf", "html", "txt")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @dataclass
@@ -62,6 +64,7 @@ def write_all(outputs: dict[Path, Callable[[Path], object]]) -> list[Path]:
             staged.append((Path(temp_name), target))
             write(Path(temp_name))
         for temp, target in staged:
+            os.chmod(temp, 0o666 & ~_UMASK)  # temporary files are private; outputs are not
             os.replace(temp, target)
         return [target for _, target in staged]
     finally:

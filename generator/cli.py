@@ -64,6 +64,36 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    import datetime
+    import tempfile
+
+    from . import layout
+    from .build import file_stem, write_all
+    from .loader import load
+    from .resolve import resolve
+    from .writers import diff_html, docx, tracked_docx
+
+    new_report = load(args.new)
+    old, new = resolve(load(args.old)), resolve(new_report)
+    profile = layout.load(args.layout or new.layout or layout.DEFAULT_LAYOUT, args.new.parent)
+    author = args.author or new_report.meta.issuer
+    when = datetime.datetime.fromisoformat(args.date) if args.date else datetime.datetime.now().replace(microsecond=0)
+    stem = f"{file_stem(new)}（修订对照）"
+    out_dir = args.output or Path("out") / str(new.year)
+    with tempfile.TemporaryDirectory() as scratch:
+        old_docx, new_docx = Path(scratch) / "old.docx", Path(scratch) / "new.docx"
+        docx.write(old, profile, old_docx)
+        docx.write(new, profile, new_docx)
+        written = write_all({
+            out_dir / f"{stem}.docx": lambda path: tracked_docx.write(old_docx, new_docx, path, author, when),
+            out_dir / f"{stem}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
+        })
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -90,6 +120,15 @@ def parser() -> argparse.ArgumentParser:
     compare.add_argument("this", type=Path, help="this year's data, e.g. data/2025.yaml")
     compare.add_argument("-o", "--output", type=Path, help="output folder (default: out/<this year>/)")
     compare.set_defaults(run=_compare)
+
+    diff = commands.add_parser("diff", help="a redline DOCX (Word tracked changes) and HTML of this year's report against last year's")
+    diff.add_argument("old", type=Path, help="last year's data, e.g. data/2024.yaml")
+    diff.add_argument("new", type=Path, help="this year's data, e.g. data/2025.yaml")
+    diff.add_argument("-o", "--output", type=Path, help="output folder (default: out/<new year>/)")
+    diff.add_argument("--author", help="the author recorded on each change (default: the new report's issuer)")
+    diff.add_argument("--date", help="the date recorded on each change, e.g. 2026-01-15 (default: now)")
+    diff.add_argument("--layout", help="layout profile name or file")
+    diff.set_defaults(run=_diff)
     return top
 
 

@@ -18,38 +18,10 @@ from generator.loader import load
 from generator.resolve import resolve
 from generator.writers import text
 
+from .helpers import fill, generator
+
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"【待填：[^】]*】")
-
-# This year's numbers for the figures the cycle test fills in; all others grow by one.
-FILLED = {"行政复议办结": 230, "行政诉讼审结": 120, "行政诉讼败诉": 6, "网上办件": 310000, "不见面审批占比": 98.48}
-
-
-def generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(ROOT / "data" / "2024.yaml", folder / "2024.yaml")
-    result = generator("draft", "2025", "--data-dir", str(folder))
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"wrote {folder / '2025.yaml'} from {folder / '2024.yaml'}: 63 figures to fill in")
-    return folder
-
-
-def fill(path: Path) -> None:
-    """What the clerk does: give every figure this year's value, keeping last year's."""
-    def value(match: re.Match) -> str:
-        name, last = match.group(1), match.group(2)
-        unchanged = "." in last or last == "100"  # rates stay as they were
-        new = FILLED.get(name, last if unchanged else int(last) + 1)
-        return f"{name}: {{value: {new}, last_year: {last},"
-
-    path.write_text(re.sub(r"(\w+): \{last_year: ([\d.]+),", value, path.read_text(encoding="utf-8")), encoding="utf-8")
-
 
 def test_draft_moves_the_year_and_dates_on(data_dir):
     report = load(data_dir / "2025.yaml")

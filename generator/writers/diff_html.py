@@ -1,0 +1,43 @@
+"""The redline as a web page: the new report's text with insertions and deletions marked."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..document import Document
+from ..redline import align, text_changes
+from . import text
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class ParagraphDiff:
+    kind: str  # "same", "changed", "added", "removed"
+    pieces: tuple[tuple[str, str], ...]
+
+
+def paragraphs(old: Document, new: Document) -> list[ParagraphDiff]:
+    old_lines = [line for line in text.render(old).splitlines() if line]
+    new_lines = [line for line in text.render(new).splitlines() if line]
+    result = []
+    for i, j in align(old_lines, new_lines):
+        if j is None:
+            result.append(ParagraphDiff("removed", (("deleted", old_lines[i]),)))
+        elif i is None:
+            result.append(ParagraphDiff("added", (("inserted", new_lines[j]),)))
+        else:
+            pieces = tuple(text_changes(old_lines[i], new_lines[j]))
+            result.append(ParagraphDiff("same" if len(pieces) == 1 and pieces[0][0] == "equal" else "changed", pieces))
+    return result
+
+
+def render(old: Document, new: Document) -> str:
+    diffs = paragraphs(old, new)
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    count = lambda kind: sum(k == kind for d in diffs for k, _ in d.pieces)  # noqa: E731
+    return environment.get_template("diff.html.j2").render(
+        title=new.title, old_year=old.year, paragraphs=diffs, inserted=count("inserted"), deleted=count("deleted"),
+    )

@@ -1,0 +1,84 @@
+"""The redline DOCX: every difference from last year is a real Word tracked change."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from .helpers import fill, generator
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraphs(docx: Path, keep: str) -> list[str]:
+    """Body paragraph texts after accepting ("ins") or rejecting ("del") every change.
+
+    A paragraph whose mark is tracked as the other kind disappears when it is left empty."""
+    drop = "del" if keep == "ins" else "ins"
+    with zipfile.ZipFile(docx) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+    texts = []
+    for paragraph in body.iter(f"{W}p"):
+        for element in list(paragraph.iter(f"{W}{drop}")):
+            if element.getparent().tag != f"{W}rPr":
+                element.getparent().remove(element)
+        text = "".join(t.text or "" for t in paragraph.iter(f"{W}t", f"{W}delText"))
+        mark_dropped = paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}") is not None
+        if text or not mark_dropped:
+            texts.append(text)
+    return [t for t in texts if t]
+
+
+@pytest.fixture
+def redline(data_dir, tmp_path):
+    fill(data_dir / "2025.yaml")
+    text = (data_dir / "2025.yaml").read_text(encoding="utf-8")
+    text = text.replace("      - 健全述法制度。组织召开了党政主要负责人现场专题述法会议，有效推动了领导干部带头学法尊法守法用法。\n", "")
+    text = text.replace("  - section: 主要举措和成效\n", "  - 新增一段：全年未发生行政败诉案件被督办情况。\n  - section: 主要举措和成效\n")
+    (data_dir / "2025.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    for year in ("2024", "2025"):
+        result = generator("build", str(data_dir / f"{year}.yaml"), "-o", str(out / year), "--format", "docx")
+        assert result.returncode == 0, result.stderr
+    result = generator("diff", str(data_dir / "2024.yaml"), str(data_dir / "2025.yaml"), "-o", str(out / "diff"), "--author", "宛城区司法局", "--date", "2026-01-15")
+    assert result.returncode == 0, result.stderr
+    (docx,) = (out / "diff").glob("*.docx")
+    (html,) = (out / "diff").glob("*.html")
+    return {"docx": docx, "html": html, "old": next((out / "2024").glob("*.docx")), "new": next((out / "2025").glob("*.docx"))}
+
+
+def test_accept_all_gives_the_new_report(redline):
+    assert paragraphs(redline["docx"], keep="ins") == paragraphs(redline["new"], keep="ins")
+
+
+def test_reject_all_gives_the_old_report(redline):
+    assert paragraphs(redline["docx"], keep="del") == paragraphs(redline["old"], keep="del")
+
+
+def test_a_changed_number_is_that_number_deleted_and_inserted(redline):
+    with zipfile.ZipFile(redline["docx"]) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    deleted = ["".join(e.itertext()) for e in root.iter(f"{W}del") if e.getparent().tag != f"{W}rPr"]
+    inserted = ["".join(e.itertext()) for e in root.iter(f"{W}ins") if e.getparent().tag != f"{W}rPr"]
+    assert "217" in deleted and "230" in inserted
+    assert "298389" in deleted and "310000" in inserted
+    assert "2024" in deleted and "2025" in inserted  # the title's year
+    marks = [e for e in root.iter(f"{W}ins", f"{W}del")]
+    assert {m.get(f"{W}author") for m in marks} == {"宛城区司法局"}
+    assert {m.get(f"{W}date") for m in marks} == {"2026-01-15T00:00:00Z"}
+    assert len({m.get(f"{W}id") for m in marks}) == len(marks)
+
+
+def test_whole_paragraphs_added_and_removed_are_tracked_with_their_marks(redline):
+    with zipfile.ZipFile(redline["docx"]) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    inserted_marks = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
+    assert ["".join(t.text for t in p.iter(f"{W}t")) for p in inserted_marks] == ["新增一段：全年未发生行政败诉案件被督办情况。"]
+
+
+def test_html_view_marks_the_same_changes(redline):
+    page = redline["html"].read_text(encoding="utf-8")
+    assert "<del>217</del><ins>230</ins>" in page
+    assert '<p class="added"><ins>新增一段：全年未发生行政败诉案件被督办情况。</ins></p>' in page
