@@ -6,7 +6,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 
 # Newest data/<4 digits>.yaml; override with `make report YEAR=2023`.
-YEAR ?= $(lastword $(sort $(patsubst data/%.yaml,%,$(wildcard data/[0-9][0-9][0-9][0-9].yaml))))
+NEWEST := $(lastword $(sort $(patsubst data/%.yaml,%,$(wildcard data/[0-9][0-9][0-9][0-9].yaml))))
+YEAR ?= $(NEWEST)
+# `make draft` starts a new year's file: the year after the newest, unless YEAR is given.
+ifeq ($(origin YEAR),file)
+DRAFT_YEAR = $(if $(NEWEST),$(shell echo $$(($(NEWEST) + 1))))
+else
+DRAFT_YEAR = $(YEAR)
+endif
 
 SYSTEM_STAMP := .cache/setup/system.stamp
 FONTS_STAMP  := .fonts/.stamp
@@ -60,7 +67,7 @@ test: setup
 	  exit $$status
 
 draft: setup need-year
-	$(PY) -m generator draft $(YEAR)
+	$(PY) -m generator draft $(DRAFT_YEAR)
 
 serve: setup
 	$(PY) -m generator serve
