@@ -1,0 +1,460 @@
+"""The DOCX is GB/T 9704-2012 as measured in its XML: page, grid, styles, footers, closing, attachments."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generator import layout
+from generator.document import Attachment, Document, Heading, Paragraph, Span, Table
+from generator.writers import docx, text
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {"w": W, "r": R}
+MM = 1440 / 25.4  # twips in a millimetre
+
+ISSUER = "宛城区人民政府"  # 7 字
+DATE = "2025年3月25日"  # 6.5 字: arabic digits are half-width
+DATE_WIDTH = 6.5
+
+
+def w(name: str) -> str:
+    return f"{{{W}}}{name}"
+
+
+class Package:
+    """A written .docx, read back with zipfile and lxml."""
+
+    def __init__(self, path: Path) -> None:
+        with zipfile.ZipFile(path) as archive:
+            self.names = set(archive.namelist())
+            self.xml = {name: etree.fromstring(archive.read(name)) for name in self.names if name.endswith((".xml", ".rels"))}
+        self.document = self.xml["word/document.xml"]
+        self.styles = self.xml["word/styles.xml"]
+        self.body = self.document.find("w:body", NS)
+        self.sectPr = self.body.find("w:sectPr", NS)
+
+    def style(self, style_id: str) -> etree._Element:
+        found = self.styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        assert found is not None, f"no style {style_id}"
+        return found
+
+    def chain(self, style_id: str | None) -> list[etree._Element]:
+        """The style and those it is based on, nearest first."""
+        styles = []
+        while style_id:
+            style = self.style(style_id)
+            styles.append(style)
+            based_on = style.find("w:basedOn", NS)
+            style_id = based_on.get(w("val")) if based_on is not None else None
+        return styles
+
+    def resolved(self, paragraph: etree._Element, path: str, attribute: str) -> str | None:
+        """What Word applies to `paragraph` for pPr/`path`/@attribute: direct, its style chain, then defaults."""
+        style = paragraph.find("w:pPr/w:pStyle", NS)
+        sources = [paragraph.find("w:pPr", NS)]
+        sources += [s.find("w:pPr", NS) for s in self.chain(style.get(w("val")) if style is not None else "Normal")]
+        sources.append(self.styles.find("w:docDefaults/w:pPrDefault/w:pPr", NS))
+        for properties in sources:
+            if properties is None:
+                continue
+            element = properties.find(path, NS)
+            if element is not None and element.get(w(attribute)) is not None:
+                return element.get(w(attribute))
+        return None
+
+    def style_run(self, style_id: str, path: str, attribute: str = "val") -> str | None:
+        """The run property a style gives (own or inherited)."""
+        for style in self.chain(style_id):
+            element = style.find(f"w:rPr/{path}", NS)
+            if element is not None:
+                return element.get(w(attribute), "1")
+        return None
+
+    def paragraphs(self, style_id: str | None = None) -> list[etree._Element]:
+        found = self.body.findall("w:p", NS)
+        return [p for p in found if style_id is None or style_of(p) == style_id]
+
+    def lines(self) -> list[str]:
+        """The body as lines: one a paragraph, one a table row with cells joined by tabs."""
+        lines = []
+        for block in self.body:
+            if block.tag == w("p"):
+                lines.append(text_of(block))
+            elif block.tag == w("tbl"):
+                lines += ["\t".join(text_of(cell) for cell in row.findall("w:tc", NS)) for row in block.findall("w:tr", NS)]
+        return lines
+
+    def footer(self, kind: str) -> etree._Element:
+        reference = self.sectPr.find(f"w:footerReference[@w:type='{kind}']", NS)
+        rels = self.xml["word/_rels/document.xml.rels"]
+        target = rels.find(f"{{*}}Relationship[@Id='{reference.get(f'{{{R}}}id')}']").get("Target")
+        return self.xml[f"word/{target}"]
+
+
+def style_of(paragraph: etree._Element) -> str | None:
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return style.get(w("val")) if style is not None else None
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(t.text or "" for t in element.iter(w("t")))
+
+
+def ind(paragraph_or_style: etree._Element) -> dict[str, int]:
+    element = paragraph_or_style.find("w:pPr/w:ind", NS)
+    return {etree.QName(k).localname: int(v) for k, v in element.attrib.items()}
+
+
+@pytest.fixture(scope="module")
+def profile() -> layout.Profile:
+    return layout.load()
+
+
+@pytest.fixture(scope="module")
+def report(document_2024, profile, tmp_path_factory) -> Package:
+    path = tmp_path_factory.mktemp("docx") / "2024.docx"
+    docx.write(document_2024, profile, path)
+    return Package(path)
+
+
+def small(**fields) -> Document:
+    """A short document; `fields` add the parts under test."""
+    fields.setdefault("body", (Paragraph((Span("2024年，我县法治政府建设取得新进展。"),)),))
+    return Document(year=2024, title_lines=("某县人民政府", "关于2024年法治政府建设情况的报告"), **fields)
+
+
+@pytest.fixture
+def written(tmp_path, profile):
+    def write(document: Document, with_profile: layout.Profile | None = None) -> Package:
+        path = tmp_path / "small.docx"
+        docx.write(document, with_profile or profile, path)
+        return Package(path)
+
+    return write
+
+
+# -- page and grid -------------------------------------------------------------------------------
+
+def test_page_is_a4_with_the_standard_margins(report):
+    size = report.sectPr.find("w:pgSz", NS)
+    margins = report.sectPr.find("w:pgMar", NS)
+    assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")  # 210 × 297 mm
+    assert size.get(w("orient")) in (None, "portrait")
+    assert {side: margins.get(w(side)) for side in ("top", "right", "bottom", "left", "gutter")} == {
+        "top": "2098", "right": "1474", "bottom": "1984", "left": "1587", "gutter": "0",  # 37/26/35/28 mm
+    }
+    assert round((11906 - 1587 - 1474) / MM) == 156 and round((16838 - 2098 - 1984) / MM) == 225
+
+
+def test_line_grid_gives_22_lines_of_28_characters(report):
+    grid = report.sectPr.find("w:docGrid", NS)
+    assert grid.get(w("type")) == "lines" and grid.get(w("linePitch")) == "579"
+    assert grid.get(w("charSpace")) is None
+    height, width = 16838 - 2098 - 1984, 11906 - 1587 - 1474
+    assert 22 * 579 <= height < 23 * 579
+    body_pitch = 32 * 10 + int(report.style_run(docx.BODY, "w:spacing"))  # 16 pt − 0.25 pt, in twips
+    assert 28 * body_pitch <= width < 29 * body_pitch
+
+
+def test_template_leftovers_are_gone(report):
+    assert "word/stylesWithEffects.xml" not in report.names
+    assert "docProps/thumbnail.jpeg" not in report.names
+    assert not [a for e in report.styles.iter() for a in e.attrib if "Theme" in a or "theme" in a]
+    defaults = report.styles.find("w:docDefaults", NS)
+    assert defaults.find("w:rPrDefault/w:rPr/w:lang", NS).get(w("eastAsia")) == "zh-CN"
+    assert defaults.find("w:rPrDefault/w:rPr/w:rFonts", NS).get(w("eastAsia")) == "仿宋_GB2312"
+    spacing = defaults.find("w:pPrDefault/w:pPr/w:spacing", NS)
+    assert (spacing.get(w("before")), spacing.get(w("after"))) == ("0", "0")
+    settings = report.xml["word/settings.xml"]
+    assert settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
+    core = report.xml["docProps/core.xml"]
+    assert core.findtext("{http://purl.org/dc/elements/1.1/}title") == "宛城区人民政府关于2024年法治政府建设情况的报告"
+    assert "python-docx" not in etree.tostring(core, encoding="unicode")
+
+
+def test_file_passes_openxml_audit(tmp_path, document_2024, profile):
+    """No schema or Word-compatibility finding: Word opens the file without offering a repair."""
+    openxml_audit = pytest.importorskip("openxml_audit")
+    for name, document in (("2024", document_2024), ("full", full_document())):
+        path = tmp_path / f"{name}.docx"
+        docx.write(document, profile, path)
+        result = openxml_audit.OpenXmlValidator().validate(str(path))
+        assert [str(error) for error in result.errors] == []
+        assert result.is_valid
+
+
+# -- styles --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("style_id", "font", "half_points"), [
+    (docx.TITLE, "方正小标宋简体", 44),
+    (docx.BODY, "仿宋_GB2312", 32),
+    (docx.BULLET, "仿宋_GB2312", 32),
+    (docx.HEADING[1], "黑体", 32),
+    (docx.HEADING[2], "楷体_GB2312", 32),
+    (docx.HEADING[3], "仿宋_GB2312", 32),
+    (docx.HEADING[4], "仿宋_GB2312", 32),
+    (docx.RUN_IN[1], "黑体", 32),
+    (docx.RUN_IN[2], "楷体_GB2312", 32),
+    (docx.RUN_IN[3], "仿宋_GB2312", 32),
+    (docx.RUN_IN[4], "仿宋_GB2312", 32),
+    (docx.ATTACHMENT_LABEL, "黑体", 32),
+    (docx.ATTACHMENT_TITLE, "方正小标宋简体", 44),
+    (docx.PAGE_NUMBER, "宋体", 28),
+    ("Normal", "仿宋_GB2312", 32),
+])
+def test_each_style_names_its_east_asian_font_and_size(report, style_id, font, half_points):
+    fonts = report.style(style_id).find("w:rPr/w:rFonts", NS)
+    assert fonts is not None, "the style names its fonts itself"
+    assert {k: fonts.get(w(k)) for k in ("eastAsia", "ascii", "hAnsi")} == {"eastAsia": font, "ascii": font, "hAnsi": font}
+    assert report.style_run(style_id, "w:sz") == str(half_points)
+
+
+def test_body_style_is_exact_28_95_pt_indented_two_characters_justified(report):
+    body = report.style(docx.BODY)
+    spacing = body.find("w:pPr/w:spacing", NS)
+    assert {k: spacing.get(w(k)) for k in ("before", "after", "line", "lineRule")} == {
+        "before": "0", "after": "0", "line": "579", "lineRule": "exact"}
+    assert ind(body) == {"firstLineChars": 200, "firstLine": 640}
+    assert body.find("w:pPr/w:jc", NS).get(w("val")) == "both"
+    assert body.find("w:rPr/w:spacing", NS).get(w("val")) == "-5"
+
+
+def test_title_is_centred_off_the_grid_one_paragraph_a_line_then_a_blank_line(report, document_2024):
+    paragraphs = report.paragraphs()
+    count = len(document_2024.title_lines)
+    assert [text_of(p) for p in paragraphs[:count]] == list(document_2024.title_lines) == ["宛城区人民政府", "关于2024年法治政府建设情况的报告"]
+    assert {style_of(p) for p in paragraphs[:count]} == {docx.TITLE}
+    blank = paragraphs[count]
+    assert text_of(blank) == "" and report.resolved(blank, "w:spacing", "line") == "579"
+    title = report.style(docx.TITLE)
+    assert title.find("w:pPr/w:snapToGrid", NS).get(w("val")) == "0"
+    assert title.find("w:pPr/w:jc", NS).get(w("val")) == "center"
+    assert title.find("w:pPr/w:ind", NS) is None and title.find("w:rPr/w:spacing", NS) is None
+
+
+def test_heading_styles_carry_outline_levels_and_keep_with_next(report):
+    for level in range(1, 5):
+        style = report.style(docx.HEADING[level])
+        assert style.find("w:pPr/w:outlineLvl", NS).get(w("val")) == str(level - 1)
+        assert style.find("w:pPr/w:keepNext", NS) is not None
+        assert style.find("w:link", NS).get(w("val")) == docx.RUN_IN[level]
+        assert style.get(w("type")) == "paragraph"
+    assert report.style(docx.ATTACHMENT_TITLE).find("w:pPr/w:outlineLvl", NS).get(w("val")) == "0"
+
+
+def test_run_in_headings_are_character_styles_inside_body_paragraphs(report, document_2024):
+    expected = [span.text for block in document_2024.body if isinstance(block, Paragraph) for span in block.spans if span.role]
+    runs = [r for r in report.body.iter(w("r")) if r.find("w:rPr/w:rStyle", NS) is not None]
+    assert [text_of(r) for r in runs] == expected and len(expected) == 13  # 3 in 一、, 7 in 二、, 3 in 三、
+    for run in runs:
+        style_id = run.find("w:rPr/w:rStyle", NS).get(w("val"))
+        assert report.style(style_id).get(w("type")) == "character"
+        assert style_of(run.getparent()) == docx.BODY
+    assert report.style(docx.RUN_IN[2]).find("w:link", NS).get(w("val")) == docx.HEADING[2]
+
+
+def test_heading_bold_is_a_profile_option(written, profile):
+    assert written(small()).style_run(docx.HEADING[2], "w:b") is None
+    bold = copy.deepcopy(profile)
+    bold["fonts"]["heading2"]["bold"] = bold["fonts"]["heading3"]["bold"] = True
+    package = written(small(), bold)
+    assert package.style_run(docx.HEADING[2], "w:b") == package.style_run(docx.HEADING[3], "w:b") == "1"
+    assert package.style_run(docx.RUN_IN[2], "w:b") == "1"
+    assert package.style_run(docx.BODY, "w:b") is None
+
+
+# -- every paragraph and run ---------------------------------------------------------------------
+
+def test_every_paragraph_is_exactly_one_grid_line_high(report):
+    """Title, blank lines, headings and text alike: 579 twips exact, no space before or after."""
+    for paragraph in report.paragraphs():
+        assert report.resolved(paragraph, "w:spacing", "line") == "579"
+        assert report.resolved(paragraph, "w:spacing", "lineRule") == "exact"
+        assert report.resolved(paragraph, "w:spacing", "before") == "0"
+        assert report.resolved(paragraph, "w:spacing", "after") == "0"
+        if style_of(paragraph) != docx.TITLE:
+            assert report.resolved(paragraph, "w:ind", "firstLineChars") == "200"
+            assert report.resolved(paragraph, "w:ind", "firstLine") == "640"
+            assert report.resolved(paragraph, "w:jc", "val") == "both"
+
+
+def test_every_run_names_its_role_font(report):
+    fonts = {docx.BODY: "仿宋_GB2312", docx.TITLE: "方正小标宋简体", docx.HEADING[1]: "黑体", docx.HEADING[2]: "楷体_GB2312"}
+    run_in = {docx.RUN_IN[2]: "楷体_GB2312", docx.RUN_IN[3]: "仿宋_GB2312"}
+    runs = list(report.body.iter(w("r")))
+    assert runs
+    for run in runs:
+        named = run.find("w:rPr/w:rFonts", NS)
+        character_style = run.find("w:rPr/w:rStyle", NS)
+        expected = run_in[character_style.get(w("val"))] if character_style is not None else fonts[style_of(run.getparent())]
+        assert named.get(w("eastAsia")) == named.get(w("ascii")) == named.get(w("hAnsi")) == expected
+
+
+def test_document_text_is_the_text_writers_without_web_chrome(report, document_2024):
+    expected = text.render(dataclasses.replace(document_2024, web=(), publication="")).splitlines()
+    expected = [*document_2024.title_lines, *expected[1:]]
+    assert report.lines() == expected
+    assert not any(line.startswith("发布时间") for line in report.lines())
+
+
+# -- page numbers --------------------------------------------------------------------------------
+
+def test_page_numbers_alternate_one_character_in_from_the_outer_edge(report):
+    assert report.xml["word/settings.xml"].find("w:evenAndOddHeaders", NS) is not None
+    for kind, side in (("default", "right"), ("even", "left")):
+        footer = report.footer(kind)
+        (paragraph,) = footer.findall("w:p", NS)
+        assert style_of(paragraph) == docx.PAGE_NUMBER
+        assert paragraph.find("w:pPr/w:jc", NS).get(w("val")) == side
+        assert ind(paragraph) == {side: 280}  # one 14 pt character
+        instruction = "".join(t.text for t in paragraph.iter(w("instrText")))
+        assert instruction.strip() == "PAGE"
+        assert [f.get(w("fldCharType")) for f in paragraph.iter(w("fldChar"))] == ["begin", "separate", "end"]
+        runs = paragraph.findall("w:r", NS)
+        assert text_of(runs[0]) == "— " and text_of(runs[-1]) == " —"
+        assert {r.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for r in runs} == {"宋体"}
+    style = report.style(docx.PAGE_NUMBER)
+    assert style.find("w:pPr/w:spacing", NS).get(w("line")) == "280"
+    assert style.find("w:pPr/w:spacing", NS).get(w("lineRule")) == "exact"
+    assert style.find("w:rPr/w:spacing", NS) is None
+
+
+def test_page_number_line_starts_7_mm_below_the_type_area(report):
+    """Footer distance + the number's 14 pt line = the bottom margin − 7 mm."""
+    margins = report.sectPr.find("w:pgMar", NS)
+    footer, bottom = int(margins.get(w("footer"))), int(margins.get(w("bottom")))
+    assert footer == 1307
+    assert abs((footer + 280) / MM - (35 - 7)) < 0.05
+    assert abs((bottom - footer - 280) / MM - 7) < 0.05
+
+
+# -- front matter, closing, attachments, tables, bullets -----------------------------------------
+
+def full_document() -> Document:
+    return small(
+        recipient="中共某市委员会，某市人民政府：",
+        body=(
+            Paragraph((Span("2024年，我县法治政府建设取得新进展。"),)),
+            Paragraph((Span("——行政复议案件86件。"),), bullet=True),
+            Heading(1, 1, "一、", "主要举措和成效"),
+            Heading(3, 2, "1.", "抓好学习"),
+            Paragraph((Span("（1）抓好培训。", "heading4"), Span("第二条措施。"))),
+            Table(("项目", "数量"), (("行政复议", "86件"), ("行政诉讼", "12件")), "表1　行政复议情况"),
+        ),
+        web=(("索引号", "123-456"),),
+        publication="发布时间：2025-03-25　来源：某县",
+        attachment_note=("附件：1.重点任务清单", "2.行政复议案件统计表"),
+        attachments=(
+            Attachment("附件1", "重点任务清单", (Paragraph((Span("任务一。"),)),)),
+            Attachment("附件2", "行政复议案件统计表", (Table(("月份", "件数"), (("1月", "3"),)),)),
+        ),
+        signature_issuer=ISSUER,
+        signature_date=DATE,
+    )
+
+
+@pytest.fixture
+def full(written) -> Package:
+    return written(full_document())
+
+
+def test_full_document_text_matches_the_text_writer_line_for_line(full):
+    document = full_document()
+    expected = text.render(dataclasses.replace(document, web=(), publication="")).splitlines()
+    expected = [*document.title_lines, *expected[1:]]
+    assert [line for line in full.lines() if line] == [line for line in expected if line]
+    assert "123-456" not in "".join(full.lines())
+
+
+def test_recipient_is_flush_left_one_blank_line_below_the_title(full):
+    paragraphs = full.paragraphs()
+    assert text_of(paragraphs[2]) == "" and style_of(paragraphs[2]) == docx.BODY
+    assert text_of(paragraphs[3]) == "中共某市委员会，某市人民政府："
+    assert full.resolved(paragraphs[3], "w:ind", "firstLineChars") == "0"
+    assert full.resolved(paragraphs[3], "w:ind", "firstLine") == "0"
+    assert full.resolved(paragraphs[3], "w:spacing", "line") == "579"
+
+
+def test_bullets_and_heading_depth(full):
+    (bullet,) = full.paragraphs(docx.BULLET)
+    assert text_of(bullet).startswith("——")
+    assert full.resolved(bullet, "w:ind", "firstLineChars") == "200"
+    (level3,) = full.paragraphs(docx.HEADING[3])
+    assert level3.find("w:pPr/w:outlineLvl", NS).get(w("val")) == "1"  # 1. straight under 一、
+    (level1,) = full.paragraphs(docx.HEADING[1])
+    assert level1.find("w:pPr/w:outlineLvl", NS) is None  # the style's level 0 applies
+
+
+def test_attachment_note_aligns_names_after_the_lead_and_number(full):
+    """左空二字 "附件：1.": the second line starts after "附件：", wrapped lines after "1."."""
+    notes = full.paragraphs(docx.NOTE)
+    assert [text_of(p) for p in notes] == ["附件：1.重点任务清单", "2.行政复议案件统计表"]
+    before = full.paragraphs()[full.paragraphs().index(notes[0]) - 1]
+    assert text_of(before) == ""
+    first, second = (ind(p) for p in notes)
+    assert first["leftChars"] - first["hangingChars"] == 200  # 附件： at 2 字
+    assert second["leftChars"] - second["hangingChars"] == 500  # 2. under 1., after 附件：
+    assert first["leftChars"] == second["leftChars"] == 600  # names wrap under their first character
+    assert first["left"] == 1920 and first["hanging"] == 1280
+
+
+@pytest.mark.parametrize(("issuer", "issuer_right", "date_right"), [
+    (ISSUER, 2, 0.5),  # 7 字 issuer: issuer 右空二字, date starts 2 字 right of it
+    ("某县人民政府", 4.5, 2),  # 6 字 issuer, longer date: date 右空二字, issuer moves left
+])
+def test_closing_without_seal(written, issuer, issuer_right, date_right):
+    package = written(small(signature_issuer=issuer, signature_date=DATE))
+    paragraphs = package.paragraphs()
+    blank, issuer_line, date_line = paragraphs[-3:]
+    assert text_of(blank) == "" and text_of(issuer_line) == issuer and text_of(date_line) == DATE
+    for line, right in ((issuer_line, issuer_right), (date_line, date_right)):
+        assert package.resolved(line, "w:jc", "val") == "right"
+        assert ind(line)["rightChars"] == right * 100 and ind(line)["right"] == right * 320
+        assert ind(line)["firstLineChars"] == 0
+    issuer_start = 28 - issuer_right - len(issuer)  # in 字 from the left edge of the type area
+    date_start = 28 - date_right - DATE_WIDTH
+    assert date_start - issuer_start == 2
+    assert issuer_line.find("w:pPr/w:keepNext", NS) is not None
+
+
+def test_attachments_start_on_new_pages_with_label_and_centred_title(full):
+    labels = full.paragraphs(docx.ATTACHMENT_LABEL)
+    assert [text_of(p) for p in labels] == ["附件1", "附件2"]
+    label_style = full.style(docx.ATTACHMENT_LABEL)
+    assert label_style.find("w:pPr/w:pageBreakBefore", NS) is not None
+    assert full.resolved(labels[0], "w:ind", "firstLineChars") == "0"
+    assert full.resolved(labels[0], "w:jc", "val") == "left"
+    paragraphs = full.paragraphs()
+    for label in labels:
+        title = paragraphs[paragraphs.index(label) + 1]
+        assert style_of(title) == docx.ATTACHMENT_TITLE
+        assert full.resolved(title, "w:jc", "val") == "center"
+        assert text_of(paragraphs[paragraphs.index(label) + 2]) == ""
+    signature = full.paragraphs(docx.SIGNATURE)
+    assert paragraphs.index(signature[-1]) < paragraphs.index(labels[0])
+
+
+def test_tables_are_bordered_with_a_bold_repeating_header(full):
+    tables = full.body.findall("w:tbl", NS)
+    assert len(tables) == 2
+    table = tables[0]
+    assert table.find("w:tblPr/w:tblStyle", NS).get(w("val")) == docx.TABLE
+    assert table.find("w:tblPr/w:tblW", NS).get(w("type")) == "pct"
+    header, *rows = table.findall("w:tr", NS)
+    assert header.find("w:trPr/w:tblHeader", NS) is not None
+    assert all(row.find("w:trPr/w:tblHeader", NS) is None for row in rows)
+    assert {style_of(p) for p in header.iter(w("p"))} == {docx.TABLE_HEADER}
+    assert full.style_run(docx.TABLE_HEADER, "w:b") == "1"
+    assert full.style_run(docx.TABLE_TEXT, "w:b") is None
+    borders = full.style(docx.TABLE).find("w:tblPr/w:tblBorders", NS)
+    assert {etree.QName(b).localname: b.get(w("val")) for b in borders} == dict.fromkeys(
+        ("top", "left", "bottom", "right", "insideH", "insideV"), "single")
+    caption = table.getprevious()
+    assert style_of(caption) == docx.TABLE_CAPTION and text_of(caption) == "表1　行政复议情况"
+    assert full.resolved(caption, "w:jc", "val") == "center"
