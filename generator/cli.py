@@ -94,6 +94,19 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_report, write
+
+    imported = import_report(args.source)
+    output = args.output or Path("data") / f"{imported.year}.yaml"
+    left = write(imported, output, args.force)
+    print(imported.summary())
+    for difference in left:
+        print(f"  differs from the input: {difference}")
+    print(f"wrote {output}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -129,6 +142,12 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--date", help="the date recorded on each change, e.g. 2026-01-15 (default: now)")
     diff.add_argument("--layout", help="layout profile name or file")
     diff.set_defaults(run=_diff)
+
+    importer = commands.add_parser("import", help="start a data file from a published report (.txt or .docx)")
+    importer.add_argument("source", type=Path, help="the report's text or Word file, e.g. report.txt")
+    importer.add_argument("-o", "--output", type=Path, help="the data file to write (default: data/<year>.yaml)")
+    importer.add_argument("--force", action="store_true", help="overwrite the data file if it exists")
+    importer.set_defaults(run=_import)
     return top
 
 
