@@ -125,12 +125,13 @@ def _set_page(package: DocxDocument, profile: Profile) -> None:
 
 
 def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
-    """"— N —" (GB/T 9704 §7.5): odd pages right, even pages left, one 字 in from the edge.
+    """Page numbers "— N —" (GB/T 9704 §7.5): odd pages right, even left, one 字 in from the edge.
 
     The number's line sits `below_type_area_mm` under the type area, whose lower edge is the
     bottom margin above the page edge. Word measures the footer distance from the page edge to
     the bottom of the footer's last line, and the page-number style makes that line exactly one
-    number-size high, so: footer = (35 − 7) mm − 14 pt = 1587 − 280 = 1307 twips (23.06 mm).
+    number-size high. With the standard's numbers:
+    footer = (35 − 7) mm − 14 pt = 1587 − 280 = 1307 twips (23.06 mm from the page edge).
     """
     numbers = profile["page_number"]
     font = profile["fonts"]["page_number"]
@@ -333,8 +334,8 @@ class _Body:
         self.profile = profile
         self.roles = roles
         self.fonts = profile["fonts"]
-        self.table_role = "table" if "table" in self.fonts else "body"
-        self.width = package.sections[0].page_width - package.sections[0].left_margin - package.sections[0].right_margin
+        section = package.sections[0]
+        self.width = section.page_width - section.left_margin - section.right_margin
 
     def write(self, document: Document) -> None:
         for line in document.title_lines:
@@ -393,7 +394,7 @@ class _Body:
         self.body.sectPr.addprevious(element)
         element.tblStyle_val = TABLE
         set_child(element.tblPr, "w:tblW", w=5000, type="pct")
-        font = self.fonts[self.table_role]["docx"]
+        font = self.fonts[self.roles[TABLE_TEXT]]["docx"]
         for index, (row, cells) in enumerate(zip(element.tr_lst, (table.header, *table.rows))):
             if index == 0:
                 set_child(row.get_or_add_trPr(), "w:tblHeader")  # repeated atop each page
