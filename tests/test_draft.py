@@ -105,3 +105,20 @@ def test_year_over_year_wording_from_an_expression(tmp_path, value, expected):
     )
     change = {230: "增加13件", 217: "与上年持平", 200: "减少17件"}[value]
     assert text.render(resolve(load(data))).splitlines()[-1] == f"办结行政复议案件{value}件，{expected}，{change}。"
+
+
+def test_placeholders_are_highlighted_in_the_docx(data_dir, tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    result = generator("build", str(data_dir / "2025.yaml"), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    highlighted = ["".join(r.itertext()) for r in root.iter(f"{w}r") if r.find(f"{w}rPr/{w}highlight[@{w}val='yellow']") is not None]
+    assert "【待填：办结行政复议案件，2024年为217件】" in highlighted
+    assert all(PLACEHOLDER.fullmatch(text) for text in highlighted)
+    assert len(highlighted) >= 63

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
@@ -317,13 +318,14 @@ def _run_properties(font_name: str) -> BaseOxmlElement:
     return properties
 
 
-def _add_run(paragraph: CT_P, text: str, font_name: str, style: str | None = None) -> None:
+def _add_run(paragraph: CT_P, text: str, font_name: str, style: str | None = None) -> CT_R:
     """A run naming its font directly; `style` is a character style (a run-in heading)."""
     run = paragraph.add_r()
     if style:
         run.style = style
     set_fonts(run.get_or_add_rPr(), font_name)
     run.text = text
+    return run
 
 
 class _Body:
@@ -380,11 +382,13 @@ class _Body:
         """A body paragraph; a run-in heading is a character-styled run inside it."""
         element = self.paragraph(BULLET if paragraph.bullet else BODY)
         for span in paragraph.spans:
-            if span.role:
+            if span.role.startswith("heading"):
                 level = int(span.role.removeprefix("heading"))
                 _add_run(element, span.text, self.fonts[span.role]["docx"], RUN_IN[level])
             else:
-                _add_run(element, span.text, self.fonts["body"]["docx"])
+                run = _add_run(element, span.text, self.fonts["body"]["docx"])
+                if span.role == "placeholder":  # a draft's unfilled figure: reviewers must not miss it
+                    set_child(run.get_or_add_rPr(), "w:highlight", val="yellow")
 
     def table(self, table: Table) -> None:
         if table.caption:
