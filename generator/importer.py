@@ -59,8 +59,8 @@ class Imported:
         return self.data.get("figures", {})  # type: ignore[return-value]
 
     def summary(self) -> str:
-        lines = [f"report year {self.year}: {self.sections} sections, {len(self.figures)} figures, "
-                 f"{len(self.repairs)} repairs, {len(self.notes)} lines to check"]
+        lines = [f"report year {self.year}: {self.sections} sections, {len(self.figures)} figures; "
+                 f"repaired {len(self.repairs)}, to check {len(self.notes)}"]
         lines += [f"  repaired line {r.line}: {r.message}" for r in self.repairs]
         lines += [f"  check line {n.line}: {n.message}" for n in self.notes]
         if self.chrome:
@@ -181,7 +181,7 @@ def _decode(path: Path) -> str:
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…《》〔〕"
-_SPACES = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
+_SPACES = re.compile(rf"[^\S\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[^\S\u3000]+")  # 　 inside a line is typeset on purpose
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
@@ -531,18 +531,22 @@ def _date(text: str) -> datetime.date | None:
         return None
 
 
+_BODY = r"(?:政府|局|委员会|办公室|厅|委|院|办|署|中心)"
+
+
 def _issuer(title: str) -> str:
-    """The issuing body named in the title: before 关于, or after the year (2022年度某市司法局…)."""
-    found = re.match(r"^(.+?)关于", title) or re.search(r"\d{4}年度?(.+?(?:政府|局|委员会|办公室|厅|委|院|办|署|中心))", title)
+    """The issuing body named in the title: before 关于 or the year, or after the year (2022年度某市司法局…)."""
+    found = (re.match(r"^(.+?)关于", title) or re.match(rf"^(.+?{_BODY})\d{{4}}年", title)
+             or re.search(rf"\d{{4}}年度?(.+?{_BODY})", title))
     return found.group(1) if found else ""
 
 
 def _region(issuer: str) -> str:
-    """宛城区人民政府 → 宛城区; 某市司法局 → 某市."""
+    """宛城区人民政府 → 宛城区; 南阳市宛城区司法局 → 南阳市宛城区; 某市市场监督管理局 → 某市."""
     place = re.sub(r"(人民)?政府$", "", issuer)
     if place != issuer and place:
         return place
-    found = re.match(r"^(.+[省市县区旗州盟])", issuer) if issuer else None
+    found = re.match(r"^((?:.+?[省市县区旗州盟](?!场))+)", issuer) if issuer else None
     return found.group(1) if found and found.group(1) != issuer else issuer
 
 
@@ -554,7 +558,7 @@ def _web_value(meta: dict[str, object], name: str) -> str:
 
 _UNITS = sorted(
     "个百分点 个工作日 工作日 个月 人次 家次 户次 件次 批次 场次 车次 架次 条次 平方米 平方公里 公里 小时 分钟 "
-    "件 个 项 次 人 名 家 条 部 篇 场 册 起 处 类 元 户 所 期 份 套 台 辆 张 本 批 天 支 座 间 宗 笔 例 位 亩 吨 米 栋 种 组 轮 倍 只 株 头".split(),
+    "件 个 项 次 人 名 家 条 部 篇 场 册 卷 起 处 类 元 户 所 期 份 套 台 辆 张 本 批 天 支 座 间 宗 笔 例 位 亩 吨 米 栋 种 组 轮 倍 只 株 头".split(),
     key=len, reverse=True,
 )
 _TOKEN = re.compile(
@@ -564,13 +568,13 @@ _TOKEN = re.compile(
 )
 _QUOTED = re.compile(r"“[^”]*”|《[^》]*》|‘[^’]*’|〔[^〕]*〕")
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
-_TRAILING = ("达到", "累计", "共计", "总计", "合计", "分别", "超过", "其中", "全年",
-             "达", "为", "了", "共", "计", "约", "均", "有", "是", "的", "超", "近", "逾", "至", "占", "和", "及", "与", "对", "等")
+_TRAILING = ("达到", "实现", "累计", "共计", "总计", "合计", "分别", "超过", "其中", "全年",
+             "达", "为", "了", "共", "计", "约", "均", "有", "是", "的", "超", "近", "逾", "至", "占", "和", "及", "与", "对", "等", "仅", "只")
 # A run ending so counts what follows the number: 先后4次听取…, 不再保留7个部门执法大队.
-_VERBS = ("先后", "学习", "举办", "开展", "发挥", "保留", "编印", "印发", "创建", "建成", "完成", "组织", "召开", "实现")
-_LEADING = ("的", "了", "并", "共", "为", "占", "对", "将", "在", "把", "被", "等")
+_VERBS = ("先后", "学习", "举办", "开展", "发挥", "保留", "编印", "印发", "创建", "建成", "完成", "组织", "召开")
+_LEADING = ("全年", "的", "了", "并", "共", "为", "占", "对", "将", "在", "把", "被", "等")
 # Where a name may start: after a particle or a verb that takes the counted thing as its object.
-_NAME_START = re.compile(r".*(?:[了的并]|创建|开展|举办|实施|建成|印发|完成|组织|召开|梳理|谋划|整改|化解|调处|评为)")
+_NAME_START = re.compile(r".*(?:[了的并]|创建|开展|举办|实施|建成|印发|完成|组织|召开|梳理|谋划|化解|调处|评为)")
 _STOPS = re.compile(r"进行|作用|[被的了和并及等在对将把为与]")
 
 
@@ -648,9 +652,9 @@ def _name(before: str, after: str) -> str:
 
     Words after a quotation (“双随机、一公开”联合抽查检查) name it if they are enough on their own;
     a name runs from the last particle or verb, and a run longer than 12 keeps its last 8."""
-    run = re.search(r"[\u4e00-\u9fff“”‘’]*$", before).group()
-    unquoted = _trim(re.split(r"[“”‘’]", run)[-1])
-    run = unquoted if len(unquoted) >= 4 else _trim(re.sub(r"[“”‘’]", "", run))
+    run = re.search(r"[\u4e00-\u9fff“”‘’（）]*$", before).group()
+    unquoted = _trim(re.split(r"[“”‘’（）]", run)[-1])
+    run = unquoted if len(unquoted) >= 4 else _trim(re.sub(r"[“”‘’（）]", "", run))
     following = _STOPS.split(re.match(r"[\u4e00-\u9fff]*", after).group())[0]
     if len(following) >= 2 and (run.endswith(_VERBS) or len(run) < 2):
         return following if len(following) <= 12 else following[:8]
