@@ -21,7 +21,7 @@ from typing import Any
 from .errors import DataError
 from .layout import Profile
 
-ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "page_number")
+ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "table", "page_number")
 FONTS_DIR = Path(__file__).resolve().parent.parent / ".fonts"
 FONTS_DIR_ENV = "FAZHI_FONTS_DIR"
 
@@ -84,8 +84,8 @@ def fonts_dir() -> Path:
 
 
 def resolve(profile: Profile) -> ResolvedFonts:
-    """Pick each role's face from the profile's `fonts.<role>.pdf` candidates."""
-    return ResolvedFonts({role: _resolve_role(role, profile["fonts"][role]) for role in ROLES})
+    """Pick each role's face from the profile's `fonts.<role>.pdf` candidates (roles it has)."""
+    return ResolvedFonts({role: _resolve_role(role, profile["fonts"][role]) for role in ROLES if role in profile["fonts"]})
 
 
 def _resolve_role(role: str, spec: dict[str, Any]) -> Face:
