@@ -6,11 +6,12 @@ the office font first and the free substitutes after it.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..document import Document, Heading, Paragraph, Table
 from ..fonts import ROLES, ResolvedFonts
@@ -18,8 +19,21 @@ from ..layout import Profile, line_pitch_pt, type_area_mm
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 PT_PER_MM = 72 / 25.4
-_NOTE_LABEL_CHARS = 3  # "附件：" before the first attachment's number
+_RULE_PT = 0.5  # table rules
+_NOTE_LABEL_CHARS = 3  # "附件：", before the first attachment's number
 _GENERIC = {"title": "serif", "heading1": "sans-serif"}  # everything else: serif
+# Where Chinese typesetting may break a line at a quotation mark: before an opening one and
+# after a closing one, between Han characters (or between ” and “). Pango (1.50) follows the
+# older UAX #14 rule for class QU, which forbids both and so pushes whole "…“五" chunks to the
+# next line. The break opportunity is a <wbr>: invisible, and nothing in copied or extracted text.
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_QUOTE_BREAK = re.compile(rf"(?<={_HAN}|[”’])(?=[“‘])|(?<=[”’])(?={_HAN})")
+_NOTE_LABEL = re.compile(r"(附件：)?(\d+[.．])?")
+
+
+def _breaks(text: str) -> Markup:
+    """Escaped text with the break opportunities Pango misses around quotation marks."""
+    return Markup("<wbr>").join(escape(part) for part in _QUOTE_BREAK.split(text))
 
 
 def _css_string(value: object) -> str:
@@ -33,6 +47,16 @@ def _number(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+def _note_parts(lines: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Split each 附件说明 line into its label ("附件：1." or "2.") and the attachment's name,
+    so that a long name can wrap under its own first character (GB/T 9704 §7.3.6)."""
+    parts = []
+    for line in lines:
+        label = _NOTE_LABEL.match(line).group()
+        parts.append((label, line[len(label):]))
+    return parts
+
+
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=lambda name: name is None or name.endswith(".html.j2"),
@@ -41,6 +65,8 @@ _ENV = Environment(
     keep_trailing_newline=True,
 )
 _ENV.filters["css_string"] = _css_string
+_ENV.filters["breaks"] = _breaks
+_ENV.filters["note_parts"] = _note_parts
 _ENV.tests["heading"] = lambda block: isinstance(block, Heading)
 _ENV.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
 _ENV.tests["table"] = lambda block: isinstance(block, Table)
@@ -69,22 +95,31 @@ def _css_context(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, Any
             "spacing_pt": _number(grid["body_char_spacing_pt"]),
             "indent_pt": _number(indent_chars * pitch),
             "note_label_pt": _number(_NOTE_LABEL_CHARS * pitch),
-            "note_indent_pt": _number((indent_chars + _NOTE_LABEL_CHARS) * pitch),
+            "note_width_pt": _number(type_width * PT_PER_MM - indent_chars * pitch),
             "type_width_mm": _number(type_width),
+            "rule_pt": _number(_RULE_PT),
+            "cell_line_pt": _number(line_pitch_pt(profile) - _RULE_PT),
         },
         "number": {
             "prefix": prefix,
             "suffix": suffix,
             "indent_pt": _number(number["outer_indent_chars"] * number_size),
-            "padding_top_pt": _number(_number_padding_pt(number["below_type_area_mm"], number_size)),
+            "padding_top_pt": _number(_number_padding_pt(number["below_type_area_mm"])),
         },
         "closing": {
             "issuer_right_pt": _number(closing["issuer_right_indent_chars"] * pitch),
             "date_shift_pt": _number(closing["date_shift_chars"] * pitch),
         },
-        "fonts": {role: _font(role, profile["fonts"][role], fonts) for role in ROLES},
+        "fonts": _fonts(profile, fonts),
         "font_faces": [{"family": family, "url": path.as_uri()} for path, family in (fonts.files() if fonts else {}).items()],
     }
+
+
+def _fonts(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, dict[str, str]]:
+    """CSS fonts by role; a profile without a table role sets tables in the body font."""
+    css = {role: _font(role, profile["fonts"][role], fonts) for role in ROLES if role in profile["fonts"]}
+    css.setdefault("table", css["body"])
+    return css
 
 
 def _font(role: str, spec: dict[str, Any], fonts: ResolvedFonts | None) -> dict[str, str]:
@@ -106,9 +141,9 @@ def _font(role: str, spec: dict[str, Any], fonts: ResolvedFonts | None) -> dict[
     }
 
 
-def _number_padding_pt(below_mm: float, size_pt: float) -> float:
-    """Space above the page number's line so that its dashes sit `below_mm` under the type area.
+def _number_padding_pt(below_mm: float) -> float:
+    """Space above the page number so that its dashes sit `below_mm` under the type area.
 
-    The line is one em high; a CJK font's em dash lies about 0.3 em above the baseline, the
-    baseline about 0.88 em below the line's top."""
-    return below_mm * PT_PER_MM - (0.88 - 0.3) * size_pt
+    The number's line is zero high (line-height: 0) with its top at the padding's end: the
+    middle of the em box, where a CJK font draws its em dash, then lies on that top edge."""
+    return below_mm * PT_PER_MM
