@@ -1,11 +1,15 @@
 """Inter-character justification for WeasyPrint 70.0.
 
 WeasyPrint justifies a line only by widening its spaces, and Chinese has none: every line would
-stay ragged (up to a character short of the type area). `install()` replaces
-`weasyprint.layout.inline.justify_line` with a version that spreads the line's spare width over
-the gaps between its characters, as extra letter-spacing on each text box, whose Pango layout
-is then recreated the way WeasyPrint's own `add_word_spacing` recreates it for spaces. The last
-line of a paragraph is never passed here (WeasyPrint applies text-align-last instead).
+stay ragged, up to a character short of the type area. `install()` replaces
+`weasyprint.layout.inline.justify_line` with one that spreads the line's spare width over the
+gaps next to Chinese characters (ideographs, full-width punctuation, “”): each of them gets
+extra letter-spacing, half on either side, so digits and Latin words stay tight and a "——"
+stays one unbroken line. A text box's Pango layout is recreated with that spacing, the way
+WeasyPrint's own `add_word_spacing` recreates it for spaces; the layout object keeps the
+spacing, so it survives the layout being rebuilt when the box is drawn. The last line of a
+paragraph never comes here (WeasyPrint applies text-align-last to it instead); a line without
+Chinese characters is justified at its spaces, as WeasyPrint does.
 
 This reaches into WeasyPrint's internals, so it is written for one version: `install()` checks
 the version and the source of everything it replaces or relies on, and raises
@@ -17,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import weasyprint
@@ -25,16 +29,17 @@ from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 WEASYPRINT_VERSION = "70.0"
 
 # SHA-256 of the source of what this module replaces or relies on, in WeasyPrint 70.0:
-# - justify_line, which it replaces, and text_align, which calls it for justified lines but
-#   the last (looking the name up in the module at call time);
+# - justify_line, which it replaces, and text_align, which calls it for every justified line
+#   but the last (looking the name up in the module at call time);
 # - add_word_spacing, whose way of recreating a text box's layout it follows;
-# - Layout.set_text, which reads letter-spacing from the box's style (again when drawing, via
-#   Layout.reactivate, which draw_text calls with the box's own style), and line_size, which
-#   adds one letter-spacing to a box's width.
+# - Layout.set_text, which it extends, and Layout.reactivate, through which draw_text rebuilds
+#   the box's layout (calling set_text again) before drawing it;
+# - line_size, which measures a line and adds one letter-spacing of the style to its width.
 EXPECTED_SOURCES: dict[str, str] = {
     "weasyprint.layout.inline.justify_line": "f83b21ff8793ba6b6dfc5fe8e10e4ab6cd6e02b17de02da97200902166148a81",
     "weasyprint.layout.inline.text_align": "e953d41b87ccfc30405f83f6cc3c73918ef4638662794db4f834b1d788d6ed67",
@@ -45,8 +50,8 @@ EXPECTED_SOURCES: dict[str, str] = {
     "weasyprint.draw.text.draw_text": "ebaf96239c6ca3635d2b91bfb34718c2dcebd7809fec1c53fb8dffd1366befe3",
 }
 
-_original_justify_line = inline.justify_line  # before install() replaces it
-_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_original_justify_line = inline.justify_line  # kept before install() replaces it
+_WIDE_QUOTES = frozenset("“”‘’")  # ambiguous width in Unicode, full width in Chinese fonts
 
 
 class IncompatibleWeasyPrint(RuntimeError):
@@ -93,22 +98,66 @@ def install() -> None:
     inline.justify_line = justify_line
 
 
+def is_chinese(char: str) -> bool:
+    """A character that takes justification space: wide (ideographs, full-width punctuation) or “”."""
+    return unicodedata.east_asian_width(char) in "WF" or char in _WIDE_QUOTES
+
+
 def justify_line(context: Any, line: boxes.LineBox, extra_width: float) -> None:
-    """Spread `extra_width` over the gaps between the line's characters.
+    """Spread `extra_width` over the line's Chinese characters.
 
-    Each character gets the same extra spacing `e` after it. A text box's width already counts
-    its own letter-spacing `L` after every character, the last one included, so the last glyph
-    ends `L` before the line's end; it lands on the type area's edge when
-    (N - 1) * e = extra_width + L, N being the number of characters on the line."""
+    Each Chinese character gets `e` more letter-spacing, half before and half after it, except
+    before the line's first character and after its last. A text box's width counts the style's
+    letter-spacing `L` after its last character too, so the last glyph ends `L` before the
+    line does; it lands on the type area's edge when the widths grow by extra_width + L."""
     text_boxes = list(_text_boxes(line))
-    count = sum(_characters(box.text) for box in text_boxes)
-    if count < 2:
+    text = "".join(box.text for box in text_boxes)
+    shares = sum(map(is_chinese, text)) - (is_chinese(text[0]) + is_chinese(text[-1])) / 2 if text else 0
+    if shares <= 0:
+        _original_justify_line(context, line, extra_width)
         return
-    trailing = _letter_spacing(text_boxes[-1].style)
-    _add_letter_spacing(context, line, (extra_width + trailing) / (count - 1), 0.0)
+    extra = (extra_width + _letter_spacing(text_boxes[-1].style)) / shares
+    _spread(line, extra, 0.0, text_boxes[0], text_boxes[-1])
 
 
-def _text_boxes(box: boxes.Box):
+class _SpacedLayout(line_break.Layout):
+    """A text box's layout with `extra` letter-spacing on its Chinese characters.
+
+    set_text is where WeasyPrint applies letter-spacing, both at layout and when the box is
+    drawn (Layout.reactivate), so the extra spacing is added there."""
+
+    def __init__(self, style: Any, justification_spacing: float, extra: float) -> None:
+        self.extra = extra
+        super().__init__(style, justification_spacing)
+
+    def set_text(self, text: str, justify: bool = False) -> None:
+        super().set_text(text, justify)
+        spacing = int((_letter_spacing(self.style) + self.extra) * TO_UNITS)
+        attributes = pango.pango_layout_get_attributes(self.layout)
+        if attributes == ffi.NULL:
+            attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        for start, end in _chinese_byte_ranges(self.text):
+            attribute = pango.pango_attr_letter_spacing_new(spacing)
+            attribute.start_index, attribute.end_index = start, end
+            pango.pango_attr_list_change(attributes, attribute)
+        pango.pango_layout_set_attributes(self.layout, attributes)
+
+
+def _chinese_byte_ranges(text: str) -> Iterator[tuple[int, int]]:
+    """UTF-8 byte ranges of the runs of Chinese characters in `text` (Pango indexes bytes)."""
+    position, start = 0, None
+    for char in text:
+        if is_chinese(char) and start is None:
+            start = position
+        elif not is_chinese(char) and start is not None:
+            yield start, position
+            start = None
+        position += len(char.encode())
+    if start is not None:
+        yield start, position
+
+
+def _text_boxes(box: boxes.Box) -> Iterator[boxes.TextBox]:
     if isinstance(box, boxes.TextBox):
         yield box
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
@@ -117,42 +166,39 @@ def _text_boxes(box: boxes.Box):
                 yield from _text_boxes(child)
 
 
-def _characters(text: str) -> int:
-    """Characters Pango letter-spaces: one per grapheme (combining marks and joiners excluded)."""
-    return sum(1 for char in text if not unicodedata.combining(char) and char not in _ZERO_WIDTH)
-
-
 def _letter_spacing(style: Any) -> float:
     spacing = style["letter_spacing"]
     return 0.0 if spacing == "normal" else spacing
 
 
-def _add_letter_spacing(context: Any, box: boxes.Box, extra: float, x_advance: float) -> float:
-    """Shift `box` by `x_advance` and widen it by `extra` per character; return the new advance.
+def _spread(box: boxes.Box, extra: float, x_advance: float, line_start: boxes.TextBox, line_end: boxes.TextBox) -> float:
+    """Shift `box` by `x_advance` and give its Chinese characters `extra`; return the new advance.
 
-    Mirrors WeasyPrint's add_word_spacing, with letter-spacing in place of word-spacing. The
-    style is copied, never changed in place: other boxes (and a later layout of the same
-    element) share it."""
+    Mirrors WeasyPrint's add_word_spacing. Pango leaves out the half spacing before a layout's
+    first character and after its last; where a box meets another box inside the line, that
+    half is added here, as a shift of the box or as width after it."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        characters = _characters(box.text)
-        if characters:
-            style = box.style.copy()
-            style["letter_spacing"] = _letter_spacing(box.style) + extra
-            layout = line_break.create_layout(
-                box.text, style, context, max_width=None, justification_spacing=box.justification_spacing)
-            layout.deactivate()
-            box.style = style
-            box.pango_layout = layout
-            box.width += extra * characters
-            x_advance += extra * characters
+        if not any(map(is_chinese, box.text)):
+            return x_advance
+        lead = extra / 2 if box is not line_start and is_chinese(box.text[0]) else 0.0
+        tail = extra / 2 if box is not line_end and is_chinese(box.text[-1]) else 0.0
+        layout = _SpacedLayout(box.style, box.justification_spacing, extra)
+        layout.set_text(box.text)
+        first_line, _ = layout.get_first_line()
+        width, _ = line_break.line_size(first_line, box.style)
+        layout.deactivate()
+        box.pango_layout = layout
+        box.position_x += lead
+        x_advance += lead + (width - box.width) + tail
+        box.width = width + tail
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = _add_letter_spacing(context, child, extra, x_advance)
+                x_advance = _spread(child, extra, x_advance, line_start, line_end)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)  # an atomic inline (inline-block, image): moved, not widened
