@@ -149,13 +149,21 @@ def _is_docx(path: Path) -> bool:
 
 
 def _docx_paragraphs(path: Path) -> list[str]:
+    """Paragraphs in order; a table's rows as tab-separated lines, as the text writer gives them."""
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
-        return [p.text for p in docx.Document(str(path)).paragraphs]
+        lines = []
+        for block in docx.Document(str(path)).iter_inner_content():
+            if isinstance(block, Table):
+                lines += ["\t".join(cell.text for cell in row.cells) for row in block.rows]
+            else:
+                lines.append(block.text)
+        return lines
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
         raise DataError(None, f"{path}: not a Word .docx document; save it from Word/WPS as .docx, or as text (.txt)") from None
 
@@ -192,14 +200,23 @@ def _clean(text: str) -> str:
     chars = list(text)
     partner = _bracket_partners(text)
     for i, char in enumerate(chars):
-        if char in _FULLWIDTH and (_beside_cjk(text, i) or (i in partner and _beside_cjk(text, partner[i]))
-                                  or (char in "()" and _pair_holds_cjk(text, i, partner))):
+        if char in _FULLWIDTH and (_beside_cjk(text, i) or _chinese_pair(text, i, partner)):
             chars[i] = _FULLWIDTH[char]
     return "".join(chars)
 
 
 def _beside_cjk(text: str, i: int) -> bool:
     return any(0 <= j < len(text) and re.match(f"[{_CJK}]", text[j]) for j in (i - 1, i + 1))
+
+
+def _chinese_pair(text: str, i: int, partner: dict[int, int]) -> bool:
+    """A bracket pair is Chinese if either bracket stands beside Chinese, it holds Chinese, or it
+    is a heading number at the start of the line: (1) → （1）."""
+    if i not in partner:
+        return False
+    start, end = sorted((i, partner[i]))
+    inside = text[start + 1:end]
+    return _beside_cjk(text, partner[i]) or bool(re.search(f"[{_CJK}]", inside)) or (start == 0 and inside.isdigit())
 
 
 def _bracket_partners(text: str) -> dict[int, int]:
@@ -211,13 +228,6 @@ def _bracket_partners(text: str) -> dict[int, int]:
             j = opened.pop()
             partner[i], partner[j] = j, i
     return partner
-
-
-def _pair_holds_cjk(text: str, i: int, partner: dict[int, int]) -> bool:
-    if i not in partner:
-        return False
-    start, end = sorted((i, partner[i]))
-    return bool(re.search(f"[{_CJK}]", text[start + 1:end])) or (start == 0 and text[1:end].isdigit())
 
 
 # -- structure ----------------------------------------------------------------------------------
@@ -233,7 +243,9 @@ _LOST_NUMBER = re.compile(r"^）(.+)$")  # "（七" swallowed by the page markup
 _SIGNS = tuple("。？！：；")  # a run-in heading ending so gets no added 。 (resolve.py)
 _LONG_HEADING = 40
 _WEB_LABELS = ("索引号", "文号", "发文字号", "发布机构", "发文机关", "成文日期", "发布日期", "主题分类", "公开方式", "有效性")
-_WEB_LINE = re.compile(rf"^({'|'.join(_WEB_LABELS)})：")
+_WEB_FIELD = re.compile(rf"({'|'.join(_WEB_LABELS)})：\s*(.*?)\s*(?=(?:{'|'.join(_WEB_LABELS)})：|$)")
+_RECIPIENT = re.compile(r"[^。]{2,80}[委政府人大][^。]*：")
+_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}：\S{1,40}")  # 作者：… 来源：…: page metadata we do not know
 _PUBLISHED = re.compile(r"^发布时间：\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ATTACHMENT_PAGE = re.compile(r"^附件\d*$")
@@ -257,6 +269,8 @@ class _Open:
 
 
 class _Importer:
+    text: _Templater  # set once the report year is known
+
     def __init__(self, lines: list[Line], chrome: list[str]) -> None:
         self.lines = lines
         self.chrome = chrome
@@ -264,21 +278,21 @@ class _Importer:
         self.notes: list[Note] = []
         self.sections = 0
         self.last_number: dict[str, int] = {}  # per style across the document, for `continue`
-        self.text: _Templater | None = None
 
     def run(self) -> Imported:
         title, rest = self._title()
         year = self._year(title, rest)
         self.text = _Templater(year)
-        front: dict[str, object] = {}
-        rest = self._front_matter(rest, front)
+        front, rest = self._front_matter(rest)
         body_lines, note, signature, pages = self._tail(rest)
-        issuer = _issuer("".join(line.text for line in title)) or (signature[0] if signature else "") or _web_value(front, "发布机构")
+        web: dict[str, str] = front.get("web", {})  # type: ignore[assignment]
+        issuer = _issuer("".join(line.text for line in title)) or (signature[0] if signature else "") or web.get("发布机构", "")
         if not issuer:
             self.notes.append(Note(title[0].number, "no issuer found in the title: set meta.issuer and meta.region"))
         meta = {"year": year, "region": _region(issuer), "issuer": issuer, "title": self._title_lines(title, issuer), **front}
         if signature:
             meta["signature"] = {"issuer": signature[0], "date": signature[1]}
+        # figures fill in while the text is read; the mapping goes before the body in the file
         data: dict[str, object] = {"meta": meta, "figures": self.text.figures, "body": self._blocks(body_lines, top=True)}
         if not data["body"]:
             raise DataError(None, "no report text after the title; is this a 法治政府建设情况报告?")
@@ -317,29 +331,30 @@ class _Importer:
             lines = [issuer, lines[0][len(issuer):]]
         return ["{{ issuer }}" if line == issuer else self.text.template(line, figures=False) for line in lines]
 
-    def _front_matter(self, lines: list[Line], meta: dict[str, object]) -> list[Line]:
-        """Publication line, web metadata and 主送机关, as far as they go; returns the lines after."""
+    def _front_matter(self, lines: list[Line]) -> tuple[dict[str, object], list[Line]]:
+        """Publication line, web metadata and 主送机关, as far as they go; and the lines after them."""
+        front: dict[str, object] = {}
         web: dict[str, str] = {}
-        for i, line in enumerate(lines):
-            if _PUBLISHED.match(line.text) and "published" not in meta:
-                meta["published"] = self._published(line)
-            elif line.text.startswith("来源：") and meta.get("published") and "source" not in meta["published"]:  # type: ignore[operator]
-                meta["published"]["source"] = line.text[3:].strip()  # type: ignore[index]
-            elif _WEB_LINE.match(line.text):
-                for name, value in re.findall(rf"({'|'.join(_WEB_LABELS)})：\s*(.*?)\s*(?=(?:{'|'.join(_WEB_LABELS)})：|$)", line.text):
-                    web[name] = self.text.template(value, figures=False)
-            elif re.fullmatch(r"[^。]{2,80}[委政府人大][^。]*：", line.text):
-                meta["recipient"] = self.text.template(line.text, figures=False)
-                lines = lines[i + 1:]
+        while lines:
+            line, text = lines[0], lines[0].text
+            if _PUBLISHED.match(text) and "published" not in front:
+                front["published"] = self._published(line)
+            elif text.startswith("来源：") and "published" in front:  # the source on a line of its own
+                front["published"]["source"] = text.removeprefix("来源：")  # type: ignore[index]
+            elif _WEB_FIELD.match(text):
+                web.update((name, self.text.template(value, figures=False)) for name, value in _WEB_FIELD.findall(text))
+            elif _RECIPIENT.fullmatch(text):
+                front["recipient"] = self.text.template(text, figures=False)
+                lines = lines[1:]
                 break
             else:
-                lines = lines[i:]
+                if _LABELLED.fullmatch(text):
+                    self.notes.append(Note(line.number, f"“{text}” looks like page metadata: kept as the first paragraph"))
                 break
-        else:
-            lines = []
+            lines = lines[1:]
         if web:
-            meta["web"] = web
-        return lines
+            front["web"] = web
+        return front, lines
 
     def _published(self, line: Line) -> dict[str, object]:
         found = _PUBLISHED.match(line.text)
@@ -389,8 +404,9 @@ class _Importer:
             titles = [str(a["title"]) for a in attachments]
             rendered = [f"附件：{titles[0]}"] if len(titles) == 1 else [("附件：" if n == 1 else "") + f"{n}.{t}" for n, t in enumerate(titles, 1)]
             given = "".join(line.text for line in note)
-            if normalize(self.text.plain("".join(rendered))) != normalize(given):
-                self.repairs.append(Repair(note[0].number, f"附件说明 rewritten from the attachments' titles: {' '.join(rendered)}", given, "".join(rendered)))
+            ours = self.text.plain("".join(rendered))
+            if normalize(ours) != normalize(given):
+                self.repairs.append(Repair(note[0].number, f"附件说明 rewritten from the attachments' titles: {ours}", given, ours))
         elif attachments:
             self.repairs.append(Repair(pages[0].number, "附件说明 added before the 落款", "", ""))
         return attachments
@@ -550,10 +566,6 @@ def _region(issuer: str) -> str:
     return found.group(1) if found and found.group(1) != issuer else issuer
 
 
-def _web_value(meta: dict[str, object], name: str) -> str:
-    return str(meta.get("web", {}).get(name, ""))  # type: ignore[union-attr]
-
-
 # -- figures and years in the text ---------------------------------------------------------------
 
 _UNITS = sorted(
@@ -562,7 +574,7 @@ _UNITS = sorted(
     key=len, reverse=True,
 )
 _TOKEN = re.compile(
-    r"(?P<year>(?<![\d.])\d{4}(?=年|〕|］))"
+    r"(?P<year>(?<![\d.])\d{4}(?=年|〕|］|\]))"
     r"|(?<![\d.A-Za-z第\-/:×~#+])(?P<number>\d+(?:\.\d+)?)(?P<pre>余)?(?P<scale>[万亿])?(?P<post>余)?"
     rf"(?P<unit>%|‰|{'|'.join(_UNITS)})(?![A-Za-z])"
 )
@@ -740,7 +752,8 @@ def _scalar(value: object) -> str:
     text = str(value)
     if _PLAIN.match(text) and not re.match(r"^[\d.+-]", text) and text.lower() not in _YAML_WORDS:
         return text
-    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\L").replace("\u2029", "\\P")
+    quoted = json.dumps(text, ensure_ascii=False)  # JSON strings are YAML, bar three line breaks JSON leaves raw
+    return quoted.replace("\u0085", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
 _YAML_WORDS = frozenset("y n yes no on off true false null".split())

@@ -154,12 +154,18 @@ def test_docx_input(tmp_path):
                   "二、存在的不足和原因", "基层力量薄弱。", "三、2024年工作安排", "一是完善制度；二是加强培训。",
                   "某县人民政府", "2024年3月1日"]
     document = docx.Document()
-    for paragraph in paragraphs:
+    for paragraph in paragraphs[:5]:
+        document.add_paragraph(paragraph)
+    table = document.add_table(rows=2, cols=2)
+    for cell, value in zip(table._cells, ["项目", "数量", "行政复议", "120"]):
+        cell.text = value
+    for paragraph in paragraphs[5:]:
         document.add_paragraph(paragraph)
     source = tmp_path / "report.docx"
     document.save(source)
     imported, rendered, _ = roundtrip(source, tmp_path)
-    assert normalize(rendered) == normalize("".join(paragraphs))
+    assert normalize(rendered) == normalize("".join(paragraphs[:5]) + "项目数量行政复议120" + "".join(paragraphs[5:]))
+    assert imported.data["body"][1]["body"][0]["body"][1] == {"table": {"header": ["项目", "数量"], "rows": [["行政复议", "120"]]}}
     assert imported.data["meta"]["signature"]["date"] == datetime.date(2024, 3, 1)
     assert imported.figures["办理行政复议案件"] == {"value": 120, "unit": "件"}
 
@@ -193,7 +199,7 @@ def test_text_that_looks_like_template_syntax_stays_text(tmp_path):
 
 
 def test_yaml_writer_keeps_every_text_a_text():
-    tricky = ["{{ year }}年", "a: b", "- x", "# c", "yes", "No", "2024-02-28", "“引号”", '"q"', "\\", "行\u2028分",
+    tricky = ["{{ year }}年", "a: b", "- x", "# c", "yes", "No", "2024-02-28", "“引号”", '"q"', "\\", "行\u2028分\u0085段",
               "%", "@x", "`x`", "[x]", "x #y", "1e3", "0x1F", ".inf", "~", "", "  空格  "]
     data = {"texts": tricky, "figure": {"名称": 217, "浮点": 98.48, "date": datetime.date(2025, 3, 25), "flag": True}}
     assert yaml.safe_load(dump(data)) == data
