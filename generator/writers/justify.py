@@ -52,6 +52,7 @@ EXPECTED_SOURCES: dict[str, str] = {
 
 _original_justify_line = inline.justify_line  # kept before install() replaces it
 _WIDE_QUOTES = frozenset("“”‘’")  # ambiguous width in Unicode, full width in Chinese fonts
+_ZERO_WIDTH = "\u200b\u2060\ufeff"  # break opportunities (<wbr>) and joiners: no width, no spacing
 
 
 class IncompatibleWeasyPrint(RuntimeError):
@@ -110,8 +111,8 @@ def justify_line(context: Any, line: boxes.LineBox, extra_width: float) -> None:
     before the line's first character and after its last. A text box's width counts the style's
     letter-spacing `L` after its last character too, so the last glyph ends `L` before the
     line does; it lands on the type area's edge when the widths grow by extra_width + L."""
-    text_boxes = list(_text_boxes(line))
-    text = "".join(box.text for box in text_boxes)
+    text_boxes = [box for box in _text_boxes(line) if box.text.strip(_ZERO_WIDTH)]  # not a <wbr>'s space
+    text = "".join(box.text for box in text_boxes).strip(_ZERO_WIDTH)
     shares = sum(map(is_chinese, text)) - (is_chinese(text[0]) + is_chinese(text[-1])) / 2 if text else 0
     if shares <= 0:
         _original_justify_line(context, line, extra_width)
