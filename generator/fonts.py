@@ -40,6 +40,7 @@ class Face:
     weight: int  # the CSS font-weight for the role's text
     path: Path | None = None  # a file from the fonts folder; None for an installed family
     skipped: tuple[str, ...] = ()  # better candidates that are not installed
+    lacks_bold: bool = False  # the profile asks for bold, the face has none (the PDF cannot fake it)
 
     @property
     def name(self) -> str:
@@ -69,11 +70,13 @@ class ResolvedFonts(Mapping[str, Face]):
         return {face.path: face.family for face in self._faces.values() if face.path is not None}
 
     def notes(self) -> list[str]:
-        """One line per substitution, roles with the same substitution named together."""
+        """One line per substitution (or missing bold), roles with the same note named together."""
         by_text: dict[str, list[str]] = {}
         for face in self._faces.values():
             if face.skipped:
                 by_text.setdefault(f"{', '.join(face.skipped)} not installed; using {face.name}", []).append(face.role)
+            if face.lacks_bold:
+                by_text.setdefault(f"bold asked for, but {face.name} has no bold face; set regular", []).append(face.role)
         return [f"{', '.join(roles)}: {text}" for text, roles in by_text.items()]
 
 
@@ -89,20 +92,24 @@ def resolve(profile: Profile) -> ResolvedFonts:
 
 
 def _resolve_role(role: str, spec: dict[str, Any]) -> Face:
-    default_weight = 700 if spec.get("bold") else 400
+    """The first candidate found. A candidate's `weight` is the weight of its face (a file's
+    own, or the one wanted from a family); without it, the role's bold setting decides."""
+    bold = bool(spec.get("bold"))
     tried: list[str] = []
     folder = fonts_dir()
     for candidate in spec["pdf"]:
+        weight = int(candidate.get("weight", 700 if bold else 400))
         if "file" in candidate:
             path = folder / candidate["file"]
             if path.is_file():
-                return Face(role, path.stem, int(candidate.get("weight", default_weight)), path.resolve(), tuple(tried))
+                lacks_bold = bold and int(candidate.get("weight", 400)) < 600  # a file is one face
+                return Face(role, path.stem, weight, path.resolve(), tuple(tried), lacks_bold)
             tried.append(candidate["file"])
         else:
             family = candidate["family"]
-            weight = int(candidate.get("weight", default_weight))
             if _installed(family, weight if "weight" in candidate else None):
-                return Face(role, family, weight, None, tuple(tried))
+                lacks_bold = bold and weight >= 600 and not _installed(family, weight)
+                return Face(role, family, weight, None, tuple(tried), lacks_bold)
             tried.append(family if "weight" not in candidate else f"{family} {weight}")
     raise DataError(
         None,

@@ -535,3 +535,16 @@ def test_justification_patch_refuses_changed_weasyprint_internals(target, monkey
     monkeypatch.setattr(owner, attribute, changed)
     with pytest.raises(justify.IncompatibleWeasyPrint, match=re.escape(target)):
         justify.check()
+
+
+def test_bold_without_a_bold_face_is_noted(profile, tmp_path, monkeypatch):
+    (tmp_path / "Some-Kai.otf").write_bytes(b"not really a font")
+    (tmp_path / "Some-Hei-Bold.otf").write_bytes(b"not really a font")
+    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(tmp_path))
+    changed = copy.deepcopy(profile)
+    changed["fonts"]["heading2"].update(bold=True, pdf=[{"file": "Some-Kai.otf"}])
+    changed["fonts"]["heading1"].update(bold=True, pdf=[{"file": "Some-Hei-Bold.otf", "weight": 700}])
+    resolved = fonts.resolve(changed)
+    assert resolved["heading2"].lacks_bold and not resolved["heading1"].lacks_bold
+    assert resolved["heading1"].weight == resolved["heading2"].weight == 700
+    assert "heading2: bold asked for, but Some-Kai.otf has no bold face; set regular" in resolved.notes()
