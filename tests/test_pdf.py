@@ -435,6 +435,17 @@ def test_complete_text_is_all_there_in_order(complete, complete_document, frame)
     assert shown == expected_text(complete_document).replace("\t", "")  # the text writer separates table cells with tabs
 
 
+def test_a_heading_never_ends_a_page(document_2024, profile, frame, tmp_path):
+    """The heading would fall on page 1's last line: it goes to page 2 with its paragraph."""
+    free = 22 - len(document_2024.title_lines) - 1
+    filler = tuple(Paragraph((Span(f"第{n}段。"),)) for n in range(free - 1))
+    body = (*filler, Heading(1, 1, "一、", "标题"), Paragraph((Span("正文。"),)))
+    rendered = render(dataclasses.replace(document_2024, body=body), profile, tmp_path / "keep.pdf")
+    assert [line.text for line in rendered.pages[1][:2]] == ["一、标题", "正文。"]
+    page_one = [line for line in rendered.pages[0] if line.baseline < frame.bottom]
+    assert len(page_one) == len(document_2024.title_lines) + len(filler)  # its last line left empty
+
+
 # -- fonts -----------------------------------------------------------------------------------
 
 
