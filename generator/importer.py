@@ -291,7 +291,7 @@ class _Importer:
             self.notes.append(Note(title[0].number, "no issuer found in the title: set meta.issuer and meta.region"))
         meta = {"year": year, "region": _region(issuer), "issuer": issuer, "title": self._title_lines(title, issuer), **front}
         if signature:
-            meta["signature"] = {"issuer": signature[0], "date": signature[1]}
+            meta["signature"] = {"issuer": self.text.template(signature[0], figures=False), "date": signature[1]}
         # figures fill in while the text is read; the mapping goes before the body in the file
         data: dict[str, object] = {"meta": meta, "figures": self.text.figures, "body": self._blocks(body_lines, top=True)}
         if not data["body"]:
@@ -340,7 +340,7 @@ class _Importer:
             if _PUBLISHED.match(text) and "published" not in front:
                 front["published"] = self._published(line)
             elif text.startswith("来源：") and "published" in front:  # the source on a line of its own
-                front["published"]["source"] = text.removeprefix("来源：")  # type: ignore[index]
+                front["published"]["source"] = self.text.template(text.removeprefix("来源："), figures=False)  # type: ignore[index]
             elif _WEB_FIELD.match(text):
                 web.update((name, self.text.template(value, figures=False)) for name, value in _WEB_FIELD.findall(text))
             elif _RECIPIENT.fullmatch(text):
@@ -365,8 +365,8 @@ class _Importer:
         published: dict[str, object] = {"date": day}
         source = re.search(r"来源：\s*(.+?)\s*$", line.text)
         if source:
-            published["source"] = source.group(1)
-        rendered = f"发布时间：{day.isoformat()}" + (f"　来源：{published['source']}" if source else "")
+            published["source"] = self.text.template(source.group(1), figures=False)
+        rendered = f"发布时间：{day.isoformat()}" + (f"　来源：{source.group(1)}" if source else "")
         if normalize(rendered) != normalize(line.text):
             self.repairs.append(Repair(line.number, f"publication line kept as “{rendered}”", line.text, rendered))
         return published
@@ -393,6 +393,8 @@ class _Importer:
         for n, (start, end) in enumerate(zip(starts, starts[1:])):
             page = pages[start + 1:end]
             title = page[0].text if page else (listed[n] if n < len(listed) else "")
+            if not page:
+                self.repairs.append(Repair(pages[start].number, f"attachment page “{pages[start].text}” has no title line: the built report adds “{title}”", "", title))
             entry: dict[str, object] = {"title": self.text.template(title, figures=False)}
             if page[1:]:
                 entry["body"] = self._blocks(page[1:], top=False)

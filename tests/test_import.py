@@ -193,9 +193,10 @@ def test_a_lost_number_with_no_open_heading_stays_a_paragraph(tmp_path):
 
 def test_text_that_looks_like_template_syntax_stays_text(tmp_path):
     source = tmp_path / "report.txt"
-    source.write_text("某县2023年度法治政府建设情况报告\n模板中写作{{名称}}或{%if%}，注释{#x#}: 照登。\n", encoding="utf-8")
+    source.write_text("某县2023年度法治政府建设情况报告\n发布时间：2024-03-01　来源：{{来源}}\n"
+                      "模板中写作{{名称}}或{%if%}，注释{#x#}: 照登。\n{{落款}}\n2024年3月1日\n", encoding="utf-8")
     _, rendered, _ = roundtrip(source, tmp_path)
-    assert "模板中写作{{名称}}或{%if%}，注释{#x#}：照登。" in rendered
+    assert "来源：{{来源}}" in rendered and "模板中写作{{名称}}或{%if%}，注释{#x#}：照登。\n\n{{落款}}\n" in rendered
 
 
 def test_yaml_writer_keeps_every_text_a_text():
