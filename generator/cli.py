@@ -107,6 +107,13 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run
+
+    run(args.host, args.port, args.data_dir, args.out_dir)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -148,6 +155,13 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("-o", "--output", type=Path, help="the data file to write (default: data/<year>.yaml)")
     importer.add_argument("--force", action="store_true", help="overwrite the data file if it exists")
     importer.set_defaults(run=_import)
+
+    serve = commands.add_parser("serve", help="a review page in the browser: each year's report, its check findings and downloads, redone on every save")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0: the whole network)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--data-dir", type=Path, default=Path("data"), help="folder of the <year>.yaml files (default: data)")
+    serve.add_argument("--out-dir", type=Path, default=Path("out"), help="where the downloads are built, one <year>/ folder each (default: out)")
+    serve.set_defaults(run=_serve)
     return top
 
 

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium)
 
 say() { printf 'setup-system: %s\n' "$*" >&2; }
 

@@ -1,0 +1,202 @@
+"""What the review pages show for each year, kept up to date as data/<year>.yaml is saved.
+
+One thread does all the work: it rebuilds a year when its file, or last year's (redline, 同比
+checks), changes. The page comes first (HTML and check, a fraction of a second), then the
+downloads into out/<year>/ with the same functions as `build`, `diff` and `compare`. A save
+that does not load keeps the last good page and downloads, with the error beside them.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import re
+import tempfile
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import watchfiles
+
+from .. import compare, layout
+from ..build import build, file_stem, write_all
+from ..checks import Finding, check
+from ..errors import DataError
+from ..loader import load
+from ..resolve import resolve
+from ..writers import docx, html, tracked_docx
+from .anchors import link
+
+log = logging.getLogger(__name__)
+
+_YEAR_FILE = re.compile(r"(\d{4})\.yaml")
+# Marks on the paragraphs findings concern, and on the one a finding link jumps to; screen only.
+_REVIEW_CSS = """<style>
+@media screen {
+  [data-flag="error"] { background: #fde3e1; }
+  [data-flag="warning"] { background: #fff2c6; }
+  [data-flag="note"] { background: #e6f0fb; }
+  :target { outline: 2px solid #1f5fbf; outline-offset: 4px; scroll-margin-top: 24px; }
+}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A year's report as rendered from a data file that loaded."""
+
+    title: str
+    html: str  # the report page, block elements with ids
+    findings: tuple[Finding, ...]
+    anchors: tuple[str | None, ...]  # for each finding, the id of the block it concerns
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+    @property
+    def placeholders(self) -> int:
+        return sum(f.rule == "placeholder" for f in self.findings)
+
+    @property
+    def status(self) -> str:
+        errors = self.count("error")
+        if errors:
+            return f"{errors} error{'s' * (errors != 1)}"
+        if self.placeholders:
+            return f"draft with {self.placeholders} placeholder{'s' * (self.placeholders != 1)}"
+        return "passes check"
+
+
+@dataclass
+class Year:
+    """One data file and what was last made from it. Updated attribute by attribute by the
+    worker thread; request handlers only read."""
+
+    year: int
+    path: Path
+    page: Page | None = None
+    error: str | None = None  # the file as last saved could not be rendered (file:line:column: message)
+    files: dict[str, Path] = field(default_factory=dict)  # download kind → file this server wrote
+    notes: tuple[str, ...] = ()  # font substitutions, a redline that could not be made …
+    write_error: str | None = None  # the downloads could not be rebuilt; `files` are older
+    built: datetime.datetime | None = None  # when `files` were written
+    version: int = 0  # changes whenever anything above does; the page polls it
+    inputs: str = ""  # digest of this and last year's file as last processed
+    lock: threading.Lock = field(default_factory=threading.Lock)  # held while rebuilding
+
+
+class Site:
+    """All years of a data folder; `watch` keeps them current."""
+
+    def __init__(self, data_dir: Path, out_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.out_dir = out_dir
+        self.years: dict[int, Year] = {}
+        self.version = 0
+
+    def watch(self, stop: threading.Event) -> None:
+        """Refresh now and whenever a .yaml file in the folder changes, until `stop` is set. The
+        one-second timeout refreshes too: a save made before the watcher started, or one whose
+        event a network drive lost, is still picked up (a refresh only reads and hashes)."""
+        self.refresh()
+        for _ in watchfiles.watch(
+            self.data_dir, watch_filter=lambda _, path: path.endswith(".yaml"), stop_event=stop,
+            step=50, rust_timeout=1000, yield_on_timeout=True, recursive=False,
+        ):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild every year whose inputs changed; forget years whose file is gone."""
+        paths = {int(m.group(1)): p for p in sorted(self.data_dir.glob("*.yaml")) if (m := _YEAR_FILE.fullmatch(p.name))}
+        years = {year: self.years.get(year) or Year(year, path) for year, path in paths.items()}
+        changed = []
+        for year, state in years.items():
+            digest = _digest(state.path, paths.get(year - 1))
+            if digest != state.inputs:
+                state.inputs = digest
+                changed.append(state)
+        if years.keys() != self.years.keys():
+            self.years = years  # replaced whole: request handlers may be iterating the old one
+            self._bump()
+        with ExitStack() as held:
+            for state in changed:
+                held.enter_context(state.lock)  # downloads wait for the files being rebuilt
+            for state in changed:
+                self._render(state)
+            for state in changed:
+                if state.error is None:
+                    self._write(state)
+
+    def _bump(self, state: Year | None = None) -> None:
+        self.version += 1
+        if state is not None:
+            state.version = self.version
+
+    def _render(self, state: Year) -> None:
+        try:
+            report = load(state.path)
+            document = resolve(report)
+            profile = layout.load(document.layout or layout.DEFAULT_LAYOUT, state.path.parent)
+            findings = tuple(check(state.path))
+            page, ids = link(html.render(document, profile), report, document, findings)
+            state.page = Page(document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
+            state.error = None
+        except DataError as error:
+            state.error = str(error)
+        except Exception as error:  # a bug in a writer must not stop the watcher
+            log.exception("rendering %s failed", state.path)
+            state.error = f"{state.path}: the report could not be rendered ({type(error).__name__}: {error})"
+        self._bump(state)
+
+    def _write(self, state: Year) -> None:
+        """DOCX, PDF and TXT; with last year's file also the redline DOCX and the figures CSV."""
+        out = self.out_dir / str(state.year)
+        try:
+            result = build(state.path, out, ("docx", "pdf", "txt"))
+            files = {path.suffix[1:]: path for path in result.written}
+            notes = list(result.notes)
+            last = state.path.with_name(f"{state.year - 1}.yaml")
+            if last.is_file():
+                try:
+                    files.update(_year_on_year(last, state.path, out))
+                except DataError as error:
+                    notes.append(f"no redline or figures table: last year's file does not load: {error}")
+            state.files, state.notes, state.write_error = files, tuple(notes), None
+            state.built = datetime.datetime.now().replace(microsecond=0)
+        except Exception as error:  # keep the last good files downloadable
+            log.exception("writing the downloads of %s failed", state.path)
+            state.write_error = f"{type(error).__name__}: {error}"
+        self._bump(state)
+
+
+def _digest(*paths: Path | None) -> str:
+    """What a year is made from; a file gone (or going) counts as empty."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            content = path.read_bytes() if path is not None else b""
+        except OSError:
+            content = b""
+        digest.update(len(content).to_bytes(8, "big") + content)
+    return digest.hexdigest()
+
+
+def _year_on_year(last_path: Path, this_path: Path, out: Path) -> dict[str, Path]:
+    """The redline DOCX and the figures CSV, as `diff` and `compare` write them."""
+    last_report, this_report = load(last_path), load(this_path)
+    old, new = resolve(last_report), resolve(this_report)
+    profile = layout.load(new.layout or layout.DEFAULT_LAYOUT, this_path.parent)
+    redline = out / f"{file_stem(new)}（修订对照）.docx"
+    table = out / f"{new.year}年与{old.year}年数据对比.csv"
+    when = datetime.datetime.now().replace(microsecond=0)
+    with tempfile.TemporaryDirectory() as scratch:
+        old_docx, new_docx = Path(scratch) / "old.docx", Path(scratch) / "new.docx"
+        docx.write(old, profile, old_docx)
+        docx.write(new, profile, new_docx)
+        write_all({
+            redline: lambda path: tracked_docx.write(old_docx, new_docx, path, this_report.meta.issuer, when),
+            table: lambda path: path.write_text(compare.csv_text(compare.rows(last_report, this_report)), encoding="utf-8"),
+        })
+    return {"redline": redline, "compare": table}
