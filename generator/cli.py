@@ -44,20 +44,18 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from . import compare, layout
+    from . import compare, layout, yearonyear
     from .build import write_all
     from .loader import load
-    from .writers import docx
 
     last, this = load(args.last), load(args.this)
-    table = compare.rows(last, this)
-    print(compare.terminal_text(table), end="")
+    print(compare.terminal_text(compare.rows(last, this)), end="")
     out_dir = args.output or Path("out") / str(this.meta.year)
-    stem = f"{this.meta.year}年与{last.meta.year}年数据对比"
+    stem = yearonyear.comparison_stem(last, this)
     profile = layout.load(this.meta.layout or layout.DEFAULT_LAYOUT, args.this.parent)
     written = write_all({
-        out_dir / f"{stem}.csv": lambda path: path.write_text(compare.csv_text(table), encoding="utf-8"),
-        out_dir / f"{stem}.docx": lambda path: docx.write(compare.as_document(last, this, table), profile, path),
+        out_dir / f"{stem}.csv": lambda path: yearonyear.write_comparison_csv(last, this, path),
+        out_dir / f"{stem}.docx": lambda path: yearonyear.write_comparison_docx(last, this, profile, path),
     })
     for path in written:
         print(f"wrote {path}")
@@ -66,29 +64,24 @@ def _compare(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     import datetime
-    import tempfile
 
-    from . import layout
-    from .build import file_stem, write_all
+    from . import layout, yearonyear
+    from .build import write_all
     from .loader import load
     from .resolve import resolve
-    from .writers import diff_html, docx, tracked_docx
+    from .writers import diff_html
 
     new_report = load(args.new)
     old, new = resolve(load(args.old)), resolve(new_report)
     profile = layout.load(args.layout or new.layout or layout.DEFAULT_LAYOUT, args.new.parent)
     author = args.author or new_report.meta.issuer
     when = datetime.datetime.fromisoformat(args.date) if args.date else datetime.datetime.now().replace(microsecond=0)
-    stem = f"{file_stem(new)}（修订对照）"
+    stem = yearonyear.redline_stem(new)
     out_dir = args.output or Path("out") / str(new.year)
-    with tempfile.TemporaryDirectory() as scratch:
-        old_docx, new_docx = Path(scratch) / "old.docx", Path(scratch) / "new.docx"
-        docx.write(old, profile, old_docx)
-        docx.write(new, profile, new_docx)
-        written = write_all({
-            out_dir / f"{stem}.docx": lambda path: tracked_docx.write(old_docx, new_docx, path, author, when),
-            out_dir / f"{stem}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
-        })
+    written = write_all({
+        out_dir / f"{stem}.docx": lambda path: yearonyear.write_redline_docx(old, new, profile, path, author, when),
+        out_dir / f"{stem}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
+    })
     for path in written:
         print(f"wrote {path}")
     return 0

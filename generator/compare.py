@@ -5,11 +5,9 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import document as doc
 from .figures import FigureValue, evaluate, format_number
-from .loader import load
 from .model import Report
 
 HEADER = ("名称", "说明", "单位", "上年", "本年", "增减", "增减%")

@@ -376,7 +376,7 @@ class _Importer:
         first_page = next((i for i, line in enumerate(lines) if _ATTACHMENT_PAGE.match(line.text)), len(lines))
         rest, pages = lines[:first_page], lines[first_page:]
         signature = None
-        if len(rest) >= 3 and (date := _date(rest[-1].text)) and re.fullmatch(rf"[^，。；：,]{{2,30}}", rest[-2].text):
+        if len(rest) >= 3 and (date := _date(rest[-1].text)) and re.fullmatch(r"[^，。；：,]{2,30}", rest[-2].text):
             signature, rest = (rest[-2].text, date), rest[:-2]
         end = len(rest)
         while end > 1 and _LIST_ITEM.match(rest[end - 1].text) and not rest[end - 1].text.endswith("。"):
@@ -449,7 +449,7 @@ class _Importer:
             parents = [s for s in stack if s.rank in (1, 3)]
             if parents:
                 return NUMBERING_STYLES[parents[-1].rank], None, lost.group(1)
-            self.notes.append(Note(line.number, f"a line begins with “）” but no （一） or （1） heading is open: kept as a paragraph"))
+            self.notes.append(Note(line.number, "a line begins with “）” but no （一） or （1） heading is open: kept as a paragraph"))
         return None
 
     def _section(self, line: Line, parent: _Open, style: str, number: int | None, rest: str, top: bool) -> dict[str, object]:

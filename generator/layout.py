@@ -10,7 +10,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from . import yamlsource
 from .errors import DataError

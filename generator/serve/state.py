@@ -11,7 +11,6 @@ import datetime
 import hashlib
 import logging
 import re
-import tempfile
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -19,13 +18,13 @@ from pathlib import Path
 
 import watchfiles
 
-from .. import compare, layout
-from ..build import build, file_stem, write_all
+from .. import layout, yearonyear
+from ..build import build, write_all
 from ..checks import Finding, check
 from ..errors import DataError
 from ..loader import load
 from ..resolve import resolve
-from ..writers import docx, html, tracked_docx
+from ..writers import html
 from .anchors import link
 
 log = logging.getLogger(__name__)
@@ -188,15 +187,11 @@ def _year_on_year(last_path: Path, this_path: Path, out: Path) -> dict[str, Path
     last_report, this_report = load(last_path), load(this_path)
     old, new = resolve(last_report), resolve(this_report)
     profile = layout.load(new.layout or layout.DEFAULT_LAYOUT, this_path.parent)
-    redline = out / f"{file_stem(new)}（修订对照）.docx"
-    table = out / f"{new.year}年与{old.year}年数据对比.csv"
+    redline = out / f"{yearonyear.redline_stem(new)}.docx"
+    table = out / f"{yearonyear.comparison_stem(last_report, this_report)}.csv"
     when = datetime.datetime.now().replace(microsecond=0)
-    with tempfile.TemporaryDirectory() as scratch:
-        old_docx, new_docx = Path(scratch) / "old.docx", Path(scratch) / "new.docx"
-        docx.write(old, profile, old_docx)
-        docx.write(new, profile, new_docx)
-        write_all({
-            redline: lambda path: tracked_docx.write(old_docx, new_docx, path, this_report.meta.issuer, when),
-            table: lambda path: path.write_text(compare.csv_text(compare.rows(last_report, this_report)), encoding="utf-8"),
-        })
+    write_all({
+        redline: lambda path: yearonyear.write_redline_docx(old, new, profile, path, this_report.meta.issuer, when),
+        table: lambda path: yearonyear.write_comparison_csv(last_report, this_report, path),
+    })
     return {"redline": redline, "compare": table}
