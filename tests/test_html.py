@@ -142,3 +142,10 @@ def test_placeholders_are_highlighted(document_2024, profile):
     page = html.render(document, profile)
     assert '办结行政复议案件<mark class="placeholder">〔待填〕</mark>。' in page
     assert re.search(r"\.placeholder \{ background: #[0-9a-f]{6};", page)
+
+
+def test_blocks_carry_the_line_of_the_data_they_come_from(document_2024, page_2024):
+    blocks = [b for b in document_2024.body if b.location is not None]
+    ids = re.findall(r' id="L(\d+)"', page_2024)
+    assert ids == [str(b.location.line) for b in blocks]
+    assert f'<p id="L{document_2024.body[0].location.line}">2024年，宛城区' in page_2024

@@ -123,7 +123,7 @@ def test_findings_point_at_the_paragraph_that_shows_them() -> None:
     report = load(path)
     document = resolve(report)
     findings = tuple(check(path))
-    page, ids = link(html.render(document, layout.load()), report, document, findings)
+    page, ids = link(html.render(document, layout.load()), report, findings)
     assert {f.rule: anchor for f, anchor in zip(findings, ids)} == {"typed-numbering": "L53", "required-item": None, "year-literal": None}
     assert '<p id="L53" data-flag="warning">' in page
     assert '<table id="L39">' in page and '<p id="L27" class="bullet">' in page

@@ -139,7 +139,7 @@ class Site:
             document = resolve(report)
             profile = layout.load(document.layout or layout.DEFAULT_LAYOUT, state.path.parent)
             findings = tuple(check(state.path))
-            page, ids = link(html.render(document, profile), report, document, findings)
+            page, ids = link(html.render(document, profile), report, findings)
             state.page = Page(document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
             state.error = None
         except DataError as error:
