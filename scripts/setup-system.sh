@@ -3,6 +3,7 @@
 #   Pango, HarfBuzz (with hb-subset) and fontconfig   -> WeasyPrint (PDF)
 #   fonts-noto-cjk                                     -> CJK glyphs, 小标宋/黑体 fallbacks
 #   poppler-utils                                      -> pdftotext/pdftoppm, used by the tests
+#   chromium                                           -> the browser tests of the review page
 #   python3-venv                                       -> only if `python3 -m venv` cannot work
 #
 # Idempotent and silent when everything is present. Runs apt-get (through sudo when not root);
@@ -26,10 +27,11 @@ setup-system: this is not a Debian/Ubuntu machine (no apt-get/dpkg), so nothing 
       hb-subset library, fontconfig                      (WeasyPrint needs them for the PDF)
     - Noto CJK fonts (Noto Serif CJK SC, Noto Sans CJK SC)
     - poppler's command-line tools (pdftotext, pdftoppm)  (used by the tests)
+    - Chromium at /usr/bin/chromium                        (browser tests; skipped without it)
     - Python >= 3.11 with the venv module
   e.g. Fedora: dnf install pango harfbuzz fontconfig google-noto-sans-cjk-fonts \
-                   google-noto-serif-cjk-fonts poppler-utils
-       Arch:   pacman -S pango harfbuzz fontconfig noto-fonts-cjk poppler
+                   google-noto-serif-cjk-fonts poppler-utils chromium
+       Arch:   pacman -S pango harfbuzz fontconfig noto-fonts-cjk poppler chromium
        macOS:  brew install pango harfbuzz poppler  (and the Noto CJK fonts)
 MSG
     exit 0
