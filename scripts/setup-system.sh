@@ -3,7 +3,8 @@
 #   Pango, HarfBuzz (with hb-subset) and fontconfig   -> WeasyPrint (PDF)
 #   fonts-noto-cjk                                     -> CJK glyphs, 小标宋/黑体 fallbacks
 #   poppler-utils                                      -> pdftotext/pdftoppm, used by the tests
-#   chromium                                           -> the browser tests of the review page
+#   chromium, libatomic1                               -> the browser tests of the review page
+#                                                         (libatomic1: Playwright's bundled node)
 #   python3-venv                                       -> only if `python3 -m venv` cannot work
 #
 # Idempotent and silent when everything is present. Runs apt-get (through sudo when not root);
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium libatomic1)
 
 say() { printf 'setup-system: %s\n' "$*" >&2; }
 
