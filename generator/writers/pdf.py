@@ -26,6 +26,9 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
+    from . import cffi_cache
+
+    cffi_cache.install()  # before WeasyPrint declares its C libraries
     from weasyprint import HTML
 
     from . import justify
