@@ -26,7 +26,7 @@ FANDOL := FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf Fan
 setup: $(SYSTEM_STAMP) $(FONTS_STAMP) $(VENV_STAMP)
 	@:
 
-# System libraries for WeasyPrint, CJK fonts, poppler-utils (apt; quiet when all present).
+# Debian packages: WeasyPrint's libraries, CJK fonts, test tools (apt; quiet when all present).
 $(SYSTEM_STAMP): scripts/setup-system.sh
 	@PYTHON='$(PYTHON)' bash scripts/setup-system.sh
 	@mkdir -p $(@D) && touch $@
