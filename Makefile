@@ -55,7 +55,9 @@ $(VENV_STAMP): pyproject.toml | $(SYSTEM_STAMP)
 need-year:
 	@test -n "$(YEAR)" || { echo "error: no data/<year>.yaml found; name one with YEAR=..." >&2; exit 1; }
 
+# The check runs first: its errors stop the build (out/ untouched); warnings are printed only.
 report: setup need-year
+	$(PY) -m generator check data/$(YEAR).yaml
 	$(PY) -m generator build data/$(YEAR).yaml
 
 check: setup need-year
