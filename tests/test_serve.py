@@ -137,8 +137,8 @@ def test_index_lists_each_year_with_its_state(page, served: Served) -> None:
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("宛城区人民政府关于2024年法治政府建设情况的报告")
     expect(rows.nth(1)).to_contain_text("宛城区人民政府关于2023年法治政府建设情况的报告")
-    expect(rows.nth(0).locator(".status")).to_have_text("passes check", timeout=15_000)
-    expect(rows.nth(0).get_by_role("link", name="DOCX", exact=True)).to_be_visible(timeout=15_000)
+    expect(rows.nth(0).locator(".status")).to_have_text("通过检查", timeout=15_000)
+    expect(rows.nth(0).get_by_role("link", name="下载DOCX", exact=True)).to_be_visible(timeout=15_000)
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows.nth(0).inner_text())
 
 
@@ -147,7 +147,7 @@ def test_docx_download_is_the_built_docx(page, served: Served, tmp_path: Path) -
     page.get_by_role("link", name="2024", exact=True).click()
     assert page.url == f"{served.url}/2024"
     with page.expect_download() as download:
-        page.get_by_role("link", name="DOCX", exact=True).click()
+        page.get_by_role("link", name="下载DOCX", exact=True).click()
     assert download.value.suggested_filename == "宛城区人民政府关于2024年法治政府建设情况的报告.docx"
     saved = tmp_path / "downloaded.docx"
     download.value.save_as(saved)
@@ -176,10 +176,10 @@ def test_last_year_gives_redline_and_figures_table(page, served: Served) -> None
     from playwright.sync_api import expect
 
     page.goto(f"{served.url}/2023")
-    expect(page.get_by_role("link", name="DOCX", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("Redline"))).to_have_count(0)
+    expect(page.get_by_role("link", name="下载DOCX", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("修订对照稿"))).to_have_count(0)
     page.goto(f"{served.url}/2024")
-    expect(page.get_by_role("link", name="Redline DOCX (vs 2023)")).to_be_visible()
+    expect(page.get_by_role("link", name="修订对照稿（与2023年比较）")).to_be_visible()
     status, redline = get(served, "/download/2024/redline")
     assert status == 200
     assert re.search(rb"<w:del\b.*?120.*?<w:ins\b.*?130", document_xml(redline), re.S)
@@ -228,7 +228,7 @@ def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Se
     edited = original.replace("行政诉讼审结: {value: 130,", "行政诉讼审结: {value: 131,")
     path.write_text(edited, encoding="utf-8")
     expect(report.locator("body")).to_contain_text("审结131件", timeout=4_000)
-    expect(page.get_by_role("link", name="DOCX", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="下载DOCX", exact=True)).to_be_visible()
 
     lines = edited.splitlines(keepends=True)
     broken_line = next(n for n, line in enumerate(lines, 1) if line.startswith("  专题汇报:"))
@@ -238,7 +238,7 @@ def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Se
     expect(alert).to_contain_text(f"{path}:{broken_line}:", timeout=4_000)
     expect(report.locator("body")).to_contain_text("审结131件")
     with page.expect_download() as download:
-        page.get_by_role("link", name="DOCX", exact=True).click()
+        page.get_by_role("link", name="下载DOCX", exact=True).click()
     good = tmp_path / "good" / "2024.yaml"
     good.parent.mkdir()
     good.write_text(edited, encoding="utf-8")

@@ -25,11 +25,11 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "s
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # kind → (media type, button label); the label may name last year as {last} and this one as {year}.
 DOWNLOADS: dict[str, tuple[str, str]] = {
-    "docx": (_DOCX, "DOCX"),
-    "pdf": ("application/pdf", "PDF"),
-    "txt": ("text/plain; charset=utf-8", "TXT"),
-    "redline": (_DOCX, "Redline DOCX (vs {last})"),
-    "compare": ("text/csv; charset=utf-8", "Figures {last}–{year} (CSV)"),
+    "docx": (_DOCX, "下载DOCX"),
+    "pdf": ("application/pdf", "下载PDF"),
+    "txt": ("text/plain; charset=utf-8", "下载TXT"),
+    "redline": (_DOCX, "修订对照稿（与{last}年比较）"),
+    "compare": ("text/csv; charset=utf-8", "数据对比表（CSV）"),
 }
 # Pages change on every save, so nothing is cached; the pages run their own inline script only.
 _HEADERS = {
@@ -91,7 +91,7 @@ def create_app(site: Site) -> Starlette:
         return JSONResponse({"version": year_of(request).version if "year" in request.path_params else site.version})
 
     def not_found(_: Request, __: Exception) -> PlainTextResponse:
-        return PlainTextResponse("not found", status_code=404)
+        return PlainTextResponse("未找到该页面或文件", status_code=404)
 
     routes = [
         Route("/", index),

@@ -62,10 +62,10 @@ class Page:
     def status(self) -> str:
         errors = self.count("error")
         if errors:
-            return f"{errors} error{'s' * (errors != 1)}"
+            return f"{errors}个错误"
         if self.placeholders:
-            return f"draft with {self.placeholders} placeholder{'s' * (self.placeholders != 1)}"
-        return "passes check"
+            return f"草稿：{self.placeholders}处待填"
+        return "通过检查"
 
 
 @dataclass
@@ -146,7 +146,7 @@ class Site:
             state.error = str(error)
         except Exception as error:  # a bug in a writer must not stop the watcher
             log.exception("rendering %s failed", state.path)
-            state.error = f"{state.path}: the report could not be rendered ({type(error).__name__}: {error})"
+            state.error = f"{state.path}：报告无法生成（{type(error).__name__}: {error}）"
         self._bump(state)
 
     def _write(self, state: Year) -> None:
@@ -161,7 +161,7 @@ class Site:
                 try:
                     files.update(_year_on_year(last, state.path, out))
                 except DataError as error:
-                    notes.append(f"no redline or figures table: last year's file does not load: {error}")
+                    notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{error}")
             state.files, state.notes, state.write_error = files, tuple(notes), None
             state.built = datetime.datetime.now().replace(microsecond=0)
         except Exception as error:  # keep the last good files downloadable
