@@ -45,6 +45,7 @@ class _Resolver:
 
     def document(self) -> doc.Document:
         m = self.report.meta
+        body = self.blocks(self.report.body, parent_level=0, depth=1)  # before attachments: numbering runs in reading order
         attachments = tuple(
             doc.Attachment(
                 "附件" if len(self.report.attachments) == 1 else f"附件{n}",
@@ -53,7 +54,6 @@ class _Resolver:
             )
             for n, a in enumerate(self.report.attachments, 1)
         )
-        body = self.blocks(self.report.body, parent_level=0, depth=1)
         return doc.Document(
             year=m.year,
             title_lines=tuple(self.render(line) for line in m.title),
