@@ -1,12 +1,14 @@
 """PDF: the HTML page printed by WeasyPrint, fonts embedded and subset.
 
 WeasyPrint is imported inside `write`, so commands that never print (`check`) do not pay for
-it. One FontConfiguration serves every render: fonts declared with @font-face are then read
-once per process, and with a garbage collection after each document memory stays flat when
-many reports are built in one run.
+it, and through `weasyprint_startup`, which spares the costs that are the same in every process.
+One FontConfiguration serves every render (one per fontconfig configuration, see
+`fonts.fontconfig_selected`): fonts are then loaded once per process, and with a garbage
+collection after each document memory stays flat when many reports are built in one run.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,17 +21,16 @@ from . import html
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
-_font_config: FontConfiguration | None = None
+_font_config: tuple[object, FontConfiguration] | None = None
 
 
 def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
-    from . import cffi_cache
+    from . import weasyprint_startup
 
-    cffi_cache.install()  # before WeasyPrint declares its C libraries
-    from weasyprint import HTML
+    HTML = weasyprint_startup.load().HTML
 
     from . import justify
 
@@ -42,9 +43,23 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
 
 
 def _shared_font_config() -> FontConfiguration:
+    """The FontConfiguration made with the project's fontconfig configuration; a new one when
+    that configuration is another (FAZHI_FONTS_DIR changed) or was rewritten (fonts added)."""
     global _font_config
-    if _font_config is None:
-        from weasyprint.text.fonts import FontConfiguration
+    with font_resolution.fontconfig_selected() as config:
+        key = (config, config.stat().st_mtime_ns if config else 0)
+        if _font_config is None or _font_config[0] != key:
+            from weasyprint.text.fonts import FontConfiguration
 
-        _font_config = FontConfiguration()
-    return _font_config
+            if _font_config is None:
+                atexit.register(_drop_font_config)
+            _font_config = (key, FontConfiguration())
+    return _font_config[1]
+
+
+def _drop_font_config() -> None:
+    """Let the FontConfiguration go while the interpreter is whole: it deletes the temporary
+    folder of the fonts it was given with @font-face, which it cannot do once modules are torn
+    down (and objects made before WeasyPrint's import are frozen, see weasyprint_startup)."""
+    global _font_config
+    _font_config = None

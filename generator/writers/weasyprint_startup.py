@@ -1,41 +1,108 @@
-"""Keep cffi's parses of C declarations across processes: a third of a cold PDF build.
+"""Import WeasyPrint without the startup costs that are the same in every process.
 
-WeasyPrint declares Pango, HarfBuzz and fontconfig to cffi when it is imported and when it first
-subsets a font; cffi parses those declarations with pycparser, a pure-Python parser, which takes
-about 0.3 s and gives the same result every time. The parse trees are kept in one pickle in the
-project's git-ignored .cache/ folder, named after the cffi and pycparser versions and keyed by
-the text parsed, so a later process only unpickles them (about 10 ms). The file is only ever
-written by this module; an unreadable or unwritable cache just means parsing as before.
+`load()` imports WeasyPrint (once per process) with three things in place:
+
+- Library look-up. WeasyPrint opens each C library under several names, one per platform
+  (`libgobject-2.0-0`, `gobject-2.0`, …). For a name that is not a file, cffi asks
+  `ctypes.util.find_library`, which on Linux runs `ldconfig -p` and, when that has no answer,
+  gcc and ld: 54 processes (about 0.13 s), most for names that can never match here, and all
+  six names of libharfbuzz-vector, which Debian 12 does not have. While WeasyPrint is imported,
+  `find_library` is replaced by one that reads `ldconfig -p` once and answers every name from
+  it as CPython does (the first `lib<name>.` soname listed for this machine's ABI), then looks
+  in LD_LIBRARY_PATH (where a library built by hand would be); it does not ask gcc or ld, which
+  only find what those two places hold on a usual system. Where `ldconfig -p` gives nothing
+  (not glibc, not Linux) the standard function is left in place. The original is put back
+  once WeasyPrint is imported.
+- No garbage collection during the import. Importing creates some 100,000 objects that live as
+  long as the process; the collector ran over them again and again (two full collections, some
+  60 ms, and many partial ones). It is paused for the import, and `gc.freeze()` then sets the
+  objects that exist aside, so that the collection after each PDF (see pdf.py) and any later
+  one only look at what was made since: about 0.1 s of a cold build. Frozen objects are never
+  collected; they are the modules and what was loaded so far, which stay anyway.
+- cffi's parses. WeasyPrint declares Pango, HarfBuzz and fontconfig to cffi, which parses the
+  declarations with pycparser, a pure-Python parser (about 20 ms with pycparser 3; several times
+  that with pycparser 2). The parse trees are kept in one pickle in the project's git-ignored
+  .cache/ folder, named after the cffi and pycparser versions and keyed by the text parsed, so
+  a later process only unpickles them (about 4 ms). cffi also parses the type of each array
+  WeasyPrint allocates, such as `hb_codepoint_t[4558]`, whose length changes with every
+  document: those are parsed again in each process (about 2 ms each) and not written to the
+  file, which otherwise grew with every new document and was rewritten (some 40 ms) for each
+  new length. The file is only ever written by this module; an unreadable or unwritable cache
+  just means parsing as before.
+
+fontconfig reads the project's configuration (see `fonts.fontconfig_selected`) while WeasyPrint
+is imported, so its first look at the fonts already finds the project's font folder.
 """
 from __future__ import annotations
 
+import ctypes.util
+import gc
 import hashlib
 import os
 import pickle
+import re
+import struct
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 import cffi
 import cffi.cparser
 import pycparser
 
-CACHE_DIR = Path(os.environ.get("FAZHI_CACHE_DIR", Path(__file__).resolve().parents[2] / ".cache"))
-CACHE_FILE = CACHE_DIR / f"cffi-{cffi.__version__}-pycparser-{pycparser.__version__}.pickle"
+from .. import fonts
+
+CACHE_DIR = fonts.cache_dir()
+CACHE_FILE = CACHE_DIR / f"cffi-{cffi.__version__}-pycparser-{pycparser.__version__}-declarations.pickle"
+# The text cffi parses for the type of an array of a given length (cffi.cparser.Parser.parse_type).
+_ARRAY_OF_A_LENGTH = re.compile(r"void __dummy\(\n[^\n]*\[\d+\]\n\);\n$")
+
+# CPython's _findSoname_ldconfig: the ABI ldconfig names for this interpreter's machine.
+_LDCONFIG_ABI = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+                 "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
+
+
+def load() -> ModuleType:
+    """The weasyprint package, imported with the parse cache, the quick library look-up and the
+    project's fontconfig configuration in place, and without garbage collections on the way."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        install()
+        with fonts.fontconfig_selected(), quick_find_library():
+            import weasyprint
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return weasyprint
+
+
+# -- cffi's parses ---------------------------------------------------------------------------
 
 
 class _CachingParser:
     """Stands in for the pycparser parser cffi asks for: parses only what it has not seen."""
 
     def __init__(self, parse_trees: dict[str, Any], make_parser: Callable[[], Any]) -> None:
-        self.parse_trees = parse_trees
-        self.make_parser = make_parser  # building pycparser's parser is itself slow: only on a miss
+        self.parse_trees = parse_trees  # the declarations from the file, and this process's parses
+        self.kept = set(parse_trees)  # the keys of those in the file
+        self.make_parser = make_parser  # pycparser's parser is only built on a miss
 
     def parse(self, text: str) -> Any:
         key = hashlib.sha256(text.encode()).hexdigest()
         if key not in self.parse_trees:
             self.parse_trees[key] = self.make_parser().parse(text)
-            _save(self.parse_trees)
+            if not _ARRAY_OF_A_LENGTH.search(text):
+                _save({k: tree for k, tree in self.parse_trees.items() if k in self.kept or k == key})
+                self.kept.add(key)
         return self.parse_trees[key]
 
 
@@ -66,5 +133,70 @@ def _save(parse_trees: dict[str, Any]) -> None:
         with os.fdopen(handle, "wb") as cache:
             pickle.dump(parse_trees, cache, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, CACHE_FILE)
+        for stale in CACHE_DIR.glob("cffi-*.pickle"):  # other versions of cffi or pycparser
+            if stale != CACHE_FILE:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+# -- finding the C libraries -----------------------------------------------------------------
+
+
+@contextmanager
+def quick_find_library() -> Iterator[None]:
+    """`ctypes.util.find_library` answers from one `ldconfig -p` inside the block."""
+    libraries = _ldconfig_libraries() if sys.platform.startswith("linux") else []
+    if not libraries:
+        yield
+        return
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: find_library(name, libraries)
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def find_library(name: str, libraries: list[tuple[str, str]]) -> str | None:
+    """What CPython's find_library answers from `ldconfig -p` (the first soname `lib<name>.…`
+    listed for this machine's ABI), else a `lib<name>.so` in LD_LIBRARY_PATH, else None."""
+    prefix, abi = f"lib{name}.", _ldconfig_abi()
+    for soname, library_abi in libraries:
+        if soname.startswith(prefix) and library_abi.startswith(abi):
+            return soname
+    for folder in filter(None, os.environ.get("LD_LIBRARY_PATH", "").split(":")):
+        candidate = Path(folder) / f"lib{name}.so"
+        if _is_elf(candidate):
+            return str(candidate)
+    return None
+
+
+def _ldconfig_libraries() -> list[tuple[str, str]]:
+    """(soname, ABI) of each library `ldconfig -p` lists, in its order; [] without ldconfig.
+
+    A line reads `\tlibfoo.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libfoo.so.1`."""
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, env={"LC_ALL": "C", "LANG": "C"}, check=False).stdout
+    except OSError:
+        return []
+    libraries = []
+    for line in os.fsdecode(listing).splitlines():  # the first line, a count, has no " ("
+        soname, _, rest = line.strip().partition(" (")
+        if rest and " " not in soname:
+            libraries.append((soname, rest.partition(")")[0]))
+    return libraries
+
+
+def _ldconfig_abi() -> str:
+    machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
+    return _LDCONFIG_ABI.get(machine, "libc6")
+
+
+def _is_elf(path: Path) -> bool:
+    try:
+        with path.open("rb") as library:
+            return library.read(4) == b"\x7fELF"
+    except OSError:
+        return False
