@@ -82,6 +82,36 @@ def test_the_caching_parser_parses_each_text_once(cache, monkeypatch):
     assert weasyprint_startup._load() == parser.parse_trees  # saved for the next process
 
 
+def test_an_array_type_is_parsed_once_for_every_length(cache, monkeypatch):
+    """WeasyPrint allocates arrays whose length changes with every document (`hb_codepoint_t[N]`):
+    the type is parsed, and kept, with length 1; any other length is that tree with its number."""
+    import io
+
+    import pycparser
+
+    monkeypatch.setattr(weasyprint_startup, "CACHE_DIR", cache)
+    monkeypatch.setattr(weasyprint_startup, "CACHE_FILE", cache / "trees.pickle")
+    real, parsed = pycparser.CParser(), []
+
+    class Counting:
+        def parse(self, text):
+            parsed.append(text)
+            return real.parse(text)
+
+    def shown(tree) -> str:
+        out = io.StringIO()
+        tree.show(out, attrnames=True, showcoord=True)
+        return out.getvalue()
+
+    parser = weasyprint_startup._CachingParser({}, Counting)
+    head = 'typedef int hb_codepoint_t;\ntypedef int __dotdotdotint__, __dotdotdotfloat__, __dotdotdot__;\n# 1 "<cdef source string>"\n'
+    for length in (7, 4558, 100000):
+        text = f"{head}void __dummy(\nhb_codepoint_t[{length}]\n);\n"
+        assert shown(parser.parse(text)) == shown(real.parse(text))
+    assert len(parsed) == 1 and "hb_codepoint_t[1]" in parsed[0]
+    assert len(weasyprint_startup._load()) == 1  # only the tree of length 1 is kept on disk
+
+
 # -- finding the C libraries -----------------------------------------------------------------
 
 LOAD = """

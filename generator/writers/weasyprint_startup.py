@@ -24,17 +24,18 @@
   that with pycparser 2). The parse trees are kept in one pickle in the project's git-ignored
   .cache/ folder, named after the cffi and pycparser versions and keyed by the text parsed, so
   a later process only unpickles them (about 4 ms). cffi also parses the type of each array
-  WeasyPrint allocates, such as `hb_codepoint_t[4558]`, whose length changes with every
-  document: those are parsed again in each process (about 2 ms each) and not written to the
-  file, which otherwise grew with every new document and was rewritten (some 40 ms) for each
-  new length. The file is only ever written by this module; an unreadable or unwritable cache
-  just means parsing as before.
+  WeasyPrint allocates, such as `hb_codepoint_t[4558]` (about 2 ms each, a dozen per PDF), and
+  the length changes with every document: keeping each made the file grow with every new
+  document and be rewritten (some 40 ms) for each new length. Such a type is parsed, and kept,
+  as `hb_codepoint_t[1]`, and the tree given the length asked for. The file is only ever
+  written by this module; an unreadable or unwritable cache just means parsing as before.
 
 fontconfig reads the project's configuration (see `fonts.fontconfig_selected`) while WeasyPrint
 is imported, so its first look at the fonts already finds the project's font folder.
 """
 from __future__ import annotations
 
+import copy
 import ctypes.util
 import gc
 import hashlib
@@ -60,7 +61,7 @@ from .. import fonts
 CACHE_DIR = fonts.cache_dir()
 CACHE_FILE = CACHE_DIR / f"cffi-{cffi.__version__}-pycparser-{pycparser.__version__}-declarations.pickle"
 # The text cffi parses for the type of an array of a given length (cffi.cparser.Parser.parse_type).
-_ARRAY_OF_A_LENGTH = re.compile(r"void __dummy\(\n[^\n]*\[\d+\]\n\);\n$")
+_ARRAY_OF_A_LENGTH = re.compile(r"void __dummy\(\n[^\n\[]*\[(\d+)\]\n\);\n$")
 
 # CPython's _findSoname_ldconfig: the ABI ldconfig names for this interpreter's machine.
 _LDCONFIG_ABI = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
@@ -99,11 +100,36 @@ class _CachingParser:
     def parse(self, text: str) -> Any:
         key = hashlib.sha256(text.encode()).hexdigest()
         if key not in self.parse_trees:
-            self.parse_trees[key] = self.make_parser().parse(text)
-            if not _ARRAY_OF_A_LENGTH.search(text):
+            array = _ARRAY_OF_A_LENGTH.search(text)
+            if array and array.group(1) != "1":  # parsed as `T[1]`, kept, and given this length
+                template = self.parse(text[:array.start(1)] + "1" + text[array.end(1):])
+                self.parse_trees[key] = _with_length(template, array.group(1)) or self.make_parser().parse(text)
+            else:
+                self.parse_trees[key] = self.make_parser().parse(text)
                 _save({k: tree for k, tree in self.parse_trees.items() if k in self.kept or k == key})
                 self.kept.add(key)
         return self.parse_trees[key]
+
+
+def _with_length(tree: Any, length: str) -> Any | None:
+    """The parse of `void __dummy(T[1]);` with `length` in place of 1: new nodes on the way to
+    the length, all others shared. None if the tree is not shaped as expected."""
+    try:
+        decl = copy.copy(tree.ext[-1])
+        function = decl.type = copy.copy(decl.type)
+        parameters = function.args = copy.copy(function.args)
+        typename = copy.copy(parameters.params[0])
+        parameters.params = [typename, *parameters.params[1:]]
+        array = typename.type = copy.copy(typename.type)
+        if type(array).__name__ != "ArrayDecl" or getattr(array.dim, "value", None) != "1":
+            return None
+        array.dim = copy.copy(array.dim)
+        array.dim.value = length
+        file = copy.copy(tree)
+        file.ext = [*tree.ext[:-1], decl]
+        return file
+    except (AttributeError, IndexError, TypeError):
+        return None
 
 
 def install() -> None:
