@@ -15,15 +15,16 @@
   once WeasyPrint is imported.
 - No garbage collection during the import. Importing creates some 100,000 objects that live as
   long as the process; the collector ran over them again and again (two full collections, some
-  60 ms, and many partial ones). It is paused for the import, and `gc.freeze()` then sets the
-  objects that exist aside, so that the collection after each PDF (see pdf.py) and any later
-  one only look at what was made since: about 0.1 s of a cold build. Frozen objects are never
-  collected; they are the modules and what was loaded so far, which stay anyway.
+  35 ms, and many partial ones). It is paused for the import, and `gc.freeze()` then sets the
+  objects that exist aside, so that the collection after each PDF (see pdf.py, 28 ms → 2 ms)
+  and any later one only look at what was made since: about 0.1 s of a cold build. The cycle
+  collector never frees frozen objects (reference counting still does); they are mostly the
+  modules, which stay anyway.
 - cffi's parses. WeasyPrint declares Pango, HarfBuzz and fontconfig to cffi, which parses the
-  declarations with pycparser, a pure-Python parser (about 20 ms with pycparser 3; several times
-  that with pycparser 2). The parse trees are kept in one pickle in the project's git-ignored
-  .cache/ folder, named after the cffi and pycparser versions and keyed by the text parsed, so
-  a later process only unpickles them (about 4 ms). cffi also parses the type of each array
+  declarations with pycparser, a pure-Python parser (about 20 ms with pycparser 3.12). The
+  parse trees are kept in one pickle in the project's git-ignored .cache/ folder, named after
+  the cffi and pycparser versions and keyed by the text parsed, so a later process only
+  unpickles them (about 4 ms). cffi also parses the type of each array
   WeasyPrint allocates, such as `hb_codepoint_t[4558]` (about 2 ms each, a dozen per PDF), and
   the length changes with every document: keeping each made the file grow with every new
   document and be rewritten (some 40 ms) for each new length. Such a type is parsed, and kept,
