@@ -85,7 +85,7 @@ def check(path: Path) -> list[Finding]:
         document = resolve(report)
     except DataError as error:
         return [Finding("schema", error.location, error.message, advice="fix the data file at that place")]
-    values = evaluate(report.figures)
+    values = evaluate(report.figures, report.meta.year)
     findings = [
         *_required_items(report),
         *_figures(report, values, document),
