@@ -85,6 +85,11 @@ def check(path: Path) -> list[Finding]:
         document = resolve(report)
     except DataError as error:
         return [Finding("schema", error.location, error.message, advice="fix the data file at that place")]
+    return check_loaded(path, report, document)
+
+
+def check_loaded(path: Path, report: model.Report, document: doc.Document) -> list[Finding]:
+    """The findings for a data file its caller has already loaded and resolved."""
     values = evaluate(report.figures, report.meta.year)
     findings = [
         *_required_items(report),
@@ -121,38 +126,17 @@ def sentence_at(text: str, index: int) -> str:
 
 
 def _all_text(report: model.Report) -> Iterator[model.Text]:
-    def walk(blocks: tuple[model.Block, ...]) -> Iterator[model.Text]:
-        for block in blocks:
-            if isinstance(block, model.Section):
-                yield block.title
-                yield from walk(block.body)
-            elif isinstance(block, model.Paragraph):
-                yield from ([block.text] if block.text else []) + list(block.items)
-            elif isinstance(block, model.Bullet):
-                yield block.text
-            else:
-                yield from (*block.header, *(c for row in block.rows for c in row), *([block.caption] if block.caption else []))
-
     yield from report.meta.title
-    yield from walk(report.body)
-    for attachment in report.attachments:
-        yield attachment.title
-        yield from walk(attachment.body)
+    yield from (attachment.title for attachment in report.attachments)
+    for block in report.all_blocks():
+        yield from model.texts(block)
 
 
 # -- rules ---------------------------------------------------------------------------------
 
 
 def _required_items(report: model.Report) -> Iterator[Finding]:
-    covered: set[str] = set()
-
-    def walk(blocks: tuple[model.Block, ...]) -> None:
-        for block in blocks:
-            if isinstance(block, model.Section):
-                covered.update(block.covers)
-                walk(block.body)
-
-    walk(report.body)
+    covered = {item for block in model.walk(report.body) if isinstance(block, model.Section) for item in block.covers}
     body_key = re.search(r"^body:", report.source.text, re.M) if report.source else None
     where = report.source.location_of(body_key.start() if body_key else 0) if report.source else None
     for key, item in model.REGULATION_ITEMS.items():

@@ -6,6 +6,7 @@ numbering, output formats or layout.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -99,6 +100,25 @@ class Section:
 Block = Paragraph | Bullet | Table | Section
 
 
+def walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Every block, sections before their bodies, in the order of the file."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk(block.body)
+
+
+def texts(block: Block) -> list[Text]:
+    """The texts a block itself writes (a section: its title, not its body)."""
+    if isinstance(block, Section):
+        return [block.title]
+    if isinstance(block, Paragraph):
+        return [*([block.text] if block.text else []), *block.items]
+    if isinstance(block, Bullet):
+        return [block.text]
+    return [*block.header, *(cell for row in block.rows for cell in row), *([block.caption] if block.caption else [])]
+
+
 @dataclass(frozen=True)
 class Attachment:
     title: Text
@@ -139,3 +159,9 @@ class Report:
     attachments: tuple[Attachment, ...] = ()
     checks_off: dict[str, str] = field(default_factory=dict)  # check rule id → the reason it is off
     source: Source | None = field(default=None, compare=False)
+
+    def all_blocks(self) -> Iterator[Block]:
+        """The body's blocks, then each attachment's, sections before their bodies."""
+        yield from walk(self.body)
+        for attachment in self.attachments:
+            yield from walk(attachment.body)

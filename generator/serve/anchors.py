@@ -46,26 +46,12 @@ def _anchors(report: model.Report, findings: tuple[Finding, ...]) -> list[str | 
     return result
 
 
-def _model_blocks(blocks: tuple[model.Block, ...]) -> list[model.Block]:
-    """Every block, sections before their bodies, in the order of the file."""
-    result: list[model.Block] = []
-    for block in blocks:
-        result.append(block)
-        if isinstance(block, model.Section):
-            result.extend(_model_blocks(block.body))
-    return result
-
-
-def _all_blocks(report: model.Report) -> list[model.Block]:
-    return _model_blocks(report.body) + [b for attachment in report.attachments for b in _model_blocks(attachment.body)]
-
-
 def _block_starts(report: model.Report) -> dict[int, int | None]:
     """Line where each block starts → line of the rendered block that shows it. A run-in
     heading is shown in its first paragraph, so its line maps there; an attachment's title is
     no block, so its line maps to None."""
     starts: dict[int, int | None] = {a.location.line: None for a in report.attachments if a.location is not None}
-    for block in _all_blocks(report):
+    for block in report.all_blocks():
         if block.location is None:
             continue
         shown = block
@@ -76,20 +62,10 @@ def _block_starts(report: model.Report) -> dict[int, int | None]:
     return starts
 
 
-def _texts(block: model.Block) -> list[model.Text]:
-    if isinstance(block, model.Section):
-        return [block.title]
-    if isinstance(block, model.Paragraph):
-        return [*([block.text] if block.text else []), *block.items]
-    if isinstance(block, model.Bullet):
-        return [block.text]
-    return [*block.header, *(cell for row in block.rows for cell in row), *([block.caption] if block.caption else [])]
-
-
 def _first_use(report: model.Report, name: str) -> int | None:
     """The line of the first block whose text writes {{ name }}."""
     use = re.compile(r"\{\{[^}]*(?<!\w)" + re.escape(name) + r"(?!\w)")
-    for block in _all_blocks(report):
-        if block.location is not None and any(use.search(text.template) for text in _texts(block)):
+    for block in report.all_blocks():
+        if block.location is not None and any(use.search(text.template) for text in model.texts(block)):
             return block.location.line
     return None

@@ -20,7 +20,7 @@ import watchfiles
 
 from .. import layout, yearonyear
 from ..build import build, write_all
-from ..checks import Finding, check
+from ..checks import Finding, check_loaded
 from ..errors import DataError
 from ..loader import load
 from ..resolve import resolve
@@ -138,7 +138,7 @@ class Site:
             report = load(state.path)
             document = resolve(report)
             profile = layout.load(document.layout or layout.DEFAULT_LAYOUT, state.path.parent)
-            findings = tuple(check(state.path))
+            findings = tuple(check_loaded(state.path, report, document))
             page, ids = link(html.render(document, profile), report, findings)
             state.page = Page(document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
             state.error = None
