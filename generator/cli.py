@@ -1,159 +1,216 @@
-"""The command line: `python -m generator build|…`. Bad input exits 2 with one message, no traceback."""
+"""The command line: `python -m generator build|check|…`. It parses, loads and hands the loaded
+objects to a command in generator/commands/; it prints. Bad input exits 2 with one message in
+Chinese, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
-from .errors import DataError
+from generator import errors
+from generator.errors import DataError, EngineError
 
+# argparse's own words, as a clerk reads them (argparse looks `_` and `ngettext` up at call time).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "expected one argument": "需要一个值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+}
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+argparse.ngettext = lambda one, many, n: _ARGPARSE_ZH.get(one if n == 1 else many, one if n == 1 else many)  # type: ignore[attr-defined]
+
+
+# -- argument types: each refuses a bad value with a Chinese sentence ----------------------------
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份应为 1990 至 2100 之间的四位数字，例如 2025，而不是“{text}”")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1 至 65535 之间的整数，例如 8000，而不是“{text}”")
+    return int(text)
+
+
+def _date(text: str) -> datetime.datetime:
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 2026-01-15（或 2026-01-15T09:30），而不是“{text}”") from None
+
+
+def _author(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > 100 or not cleaned.isprintable():
+        raise argparse.ArgumentTypeError("修订人应为 1 至 100 个可见字符，例如 区司法局")
+    return cleaned
+
+
+# -- commands -------------------------------------------------------------------------------
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build, parse_formats
+    from generator.commands.build import build, parse_formats
+    from generator.pipeline import open_report
 
-    result = build(args.data, args.output, parse_formats(args.format), args.layout)
+    formats = parse_formats(args.format)
+    loaded = open_report(args.data, args.layout)
+    out_dir = args.output if args.output is not None else Path("out") / str(loaded.document.year)
+    result = build(loaded.document, loaded.profile, out_dir, formats)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"提示：{note}", file=sys.stderr)
     for path in result.written:
-        print(f"wrote {path}")
+        print(f"已写入 {path}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     import json
 
-    from .checks import check
+    from generator.commands.check import SEVERITY_NAMES, Finding, check_loaded
+    from generator.pipeline import open_report
 
-    findings = check(args.data)
+    try:
+        loaded = open_report(args.data)
+    except DataError as error:  # the file does not load: bad input, exit 2
+        if args.format == "json":
+            finding = Finding("schema", error.location, error.message, advice="在该位置改正数据文件")
+            print(json.dumps([finding.as_dict()], ensure_ascii=False, indent=2))
+            return 2
+        raise
+    findings = check_loaded(args.data, loaded.report, loaded.document)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             print(finding.format())
-        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "note")}
-        print(f"{args.data}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes")
+        counts = [f"{sum(f.severity == s for f in findings)} 个{name}" for s, name in SEVERITY_NAMES.items()]
+        print(f"{args.data}：{'，'.join(counts)}")
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from .draft import draft
+    from generator.commands.draft import draft
 
     target, origin, to_fill = draft(args.year, args.data_dir)
-    print(f"wrote {target} from {origin}: {to_fill} figures to fill in (python -m generator check {target} lists them)")
+    print(f"已写入 {target}（由 {origin} 滚动生成）：{to_fill} 项数据待填，"
+          f"python -m generator check {target} 会逐项列出")
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from . import compare, layout, yearonyear
-    from .build import write_all
-    from .loader import load
+    from generator.commands.compare import compare
+    from generator.pipeline import open_report
 
-    last, this = load(args.last), load(args.this)
-    print(compare.terminal_text(compare.rows(last, this)), end="")
-    out_dir = args.output or Path("out") / str(this.meta.year)
-    stem = yearonyear.comparison_stem(last, this)
-    profile = layout.load(this.meta.layout or layout.DEFAULT_LAYOUT, args.this.parent)
-    written = write_all({
-        out_dir / f"{stem}.csv": lambda path: yearonyear.write_comparison_csv(last, this, path),
-        out_dir / f"{stem}.docx": lambda path: yearonyear.write_comparison_docx(last, this, profile, path),
-    })
+    last, this = open_report(args.last), open_report(args.this)
+    table, written = compare(last.report, this.report, this.profile, args.output or Path("out") / str(this.report.meta.year))
+    print(table, end="")
     for path in written:
-        print(f"wrote {path}")
+        print(f"已写入 {path}")
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    import datetime
+    from generator.commands.diff import diff
+    from generator.pipeline import open_report
 
-    from . import layout, yearonyear
-    from .build import write_all
-    from .loader import load
-    from .resolve import resolve
-    from .writers import diff_html
-
-    new_report = load(args.new)
-    old, new = resolve(load(args.old)), resolve(new_report)
-    profile = layout.load(args.layout or new.layout or layout.DEFAULT_LAYOUT, args.new.parent)
-    author = args.author or new_report.meta.issuer
-    when = datetime.datetime.fromisoformat(args.date) if args.date else datetime.datetime.now().replace(microsecond=0)
-    stem = yearonyear.redline_stem(new)
-    out_dir = args.output or Path("out") / str(new.year)
-    written = write_all({
-        out_dir / f"{stem}.docx": lambda path: yearonyear.write_redline_docx(old, new, profile, path, author, when),
-        out_dir / f"{stem}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
-    })
-    for path in written:
-        print(f"wrote {path}")
+    old, new = open_report(args.old), open_report(args.new, args.layout)
+    author = args.author or new.report.meta.issuer
+    when = args.date or datetime.datetime.now().replace(microsecond=0)
+    for path in diff(old.document, new.document, new.profile, args.output or Path("out") / str(new.document.year), author, when):
+        print(f"已写入 {path}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import import_report, write
+    from generator.commands.import_ import import_file
 
-    imported = import_report(args.source)
-    output = args.output or Path("data") / f"{imported.year}.yaml"
-    left = write(imported, output, args.force)
+    imported, target, left = import_file(args.source, args.output, args.force)
     print(imported.summary())
     for difference in left:
-        print(f"  differs from the input: {difference}")
-    print(f"wrote {output}")
+        print(f"  与原文不同：{difference}")
+    print(f"已写入 {target}")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import run
+    from generator.commands.serve import run
 
     run(args.host, args.port, args.data_dir, args.out_dir)
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description="Draft the annual 法治政府建设情况报告 from data/<year>.yaml.")
-    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _Parser(argparse.ArgumentParser):
+    """argparse with its help option in Chinese."""
 
-    build = commands.add_parser("build", help="render a data file to DOCX, PDF, HTML and TXT")
-    build.add_argument("data", type=Path, help="the data file, e.g. data/2024.yaml")
-    build.add_argument("-o", "--output", type=Path, help="output folder (default: out/<year>/)")
-    build.add_argument("--format", default="docx,pdf,html,txt", help="comma-separated formats (default: docx,pdf,html,txt)")
-    build.add_argument("--layout", help="layout profile name or file (default: the data's meta.layout, else gbt9704)")
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(add_help=False, **kwargs)  # type: ignore[arg-type]
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="python -m generator", description="由 data/<年份>.yaml 生成年度法治政府建设情况报告（DOCX、PDF、HTML、TXT）。")
+    commands = top.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=_Parser)
+
+    build = commands.add_parser("build", help="把数据文件生成 DOCX、PDF、HTML 和 TXT", description="把数据文件生成 DOCX、PDF、HTML 和 TXT。")
+    build.add_argument("data", type=Path, help="数据文件，例如 data/2024.yaml")
+    build.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<年份>/）")
+    build.add_argument("--format", default="docx,pdf,html,txt", help="要生成的格式，用逗号分隔（默认 docx,pdf,html,txt）")
+    build.add_argument("--layout", help="版式配置的名称或文件（默认取数据中的 meta.layout，否则为 gbt9704）")
     build.set_defaults(run=_build)
 
-    check = commands.add_parser("check", help="validate the data and proofread the report; exit 1 on errors")
-    check.add_argument("data", type=Path, help="the data file, e.g. data/2025.yaml")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
+    check = commands.add_parser("check", help="校验数据、校对报告；有错误时退出码为 1", description="校验数据、校对报告。有错误时退出码为 1，数据文件无法读取时为 2。")
+    check.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="text 给人看，json 给程序读")
     check.set_defaults(run=_check)
 
-    draft = commands.add_parser("draft", help="start next year's data file from the newest earlier one")
-    draft.add_argument("year", type=int, help="the year to draft, e.g. 2025")
-    draft.add_argument("--data-dir", type=Path, default=Path("data"), help="folder of the <year>.yaml files (default: data)")
+    draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")
+    draft.add_argument("year", type=_year, help="要起草的年份，例如 2025")
+    draft.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
     draft.set_defaults(run=_draft)
 
-    compare = commands.add_parser("compare", help="every figure of two years side by side: terminal, CSV and DOCX")
-    compare.add_argument("last", type=Path, help="last year's data, e.g. data/2024.yaml")
-    compare.add_argument("this", type=Path, help="this year's data, e.g. data/2025.yaml")
-    compare.add_argument("-o", "--output", type=Path, help="output folder (default: out/<this year>/)")
+    compare = commands.add_parser("compare", help="两个年度的全部数据对照：屏幕表格、CSV 和 DOCX", description="两个年度的全部数据对照：屏幕表格、CSV 和 DOCX。")
+    compare.add_argument("last", type=Path, help="上一年度的数据，例如 data/2024.yaml")
+    compare.add_argument("this", type=Path, help="本年度的数据，例如 data/2025.yaml")
+    compare.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<本年度>/）")
     compare.set_defaults(run=_compare)
 
-    diff = commands.add_parser("diff", help="a redline DOCX (Word tracked changes) and HTML of this year's report against last year's")
-    diff.add_argument("old", type=Path, help="last year's data, e.g. data/2024.yaml")
-    diff.add_argument("new", type=Path, help="this year's data, e.g. data/2025.yaml")
-    diff.add_argument("-o", "--output", type=Path, help="output folder (default: out/<new year>/)")
-    diff.add_argument("--author", help="the author recorded on each change (default: the new report's issuer)")
-    diff.add_argument("--date", help="the date recorded on each change, e.g. 2026-01-15 (default: now)")
-    diff.add_argument("--layout", help="layout profile name or file")
+    diff = commands.add_parser("diff", help="本年度报告与上年度的修订对照稿（Word 修订）和网页", description="本年度报告与上年度相比的修订对照稿：DOCX 中每处改动都是 Word 修订，另附网页版。")
+    diff.add_argument("old", type=Path, help="上一年度的数据，例如 data/2024.yaml")
+    diff.add_argument("new", type=Path, help="本年度的数据，例如 data/2025.yaml")
+    diff.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<本年度>/）")
+    diff.add_argument("--author", type=_author, help="记在每处修订上的修订人（默认为本年度报告的发文机关）")
+    diff.add_argument("--date", type=_date, help="记在每处修订上的时间，例如 2026-01-15（默认为当前时间）")
+    diff.add_argument("--layout", help="版式配置的名称或文件")
     diff.set_defaults(run=_diff)
 
-    importer = commands.add_parser("import", help="start a data file from a published report (.txt or .docx)")
-    importer.add_argument("source", type=Path, help="the report's text or Word file, e.g. report.txt")
-    importer.add_argument("-o", "--output", type=Path, help="the data file to write (default: data/<year>.yaml)")
-    importer.add_argument("--force", action="store_true", help="overwrite the data file if it exists")
+    importer = commands.add_parser("import", help="由已发布的报告（.txt 或 .docx）生成数据文件", description="由已发布的报告（.txt 或 .docx）生成数据文件，生成的数据能还原出原文。")
+    importer.add_argument("source", type=Path, help="报告的文本或 Word 文件，例如 报告.txt")
+    importer.add_argument("-o", "--output", type=Path, help="要写入的数据文件（默认 data/<年份>.yaml）")
+    importer.add_argument("--force", action="store_true", help="数据文件已存在时覆盖它")
     importer.set_defaults(run=_import)
 
-    serve = commands.add_parser("serve", help="a review page in the browser: each year's report, its check findings and downloads, redone on every save")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0: the whole network)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--data-dir", type=Path, default=Path("data"), help="folder of the <year>.yaml files (default: data)")
-    serve.add_argument("--out-dir", type=Path, default=Path("out"), help="where the downloads are built, one <year>/ folder each (default: out)")
+    serve = commands.add_parser("serve", help="在浏览器中审阅：各年度报告、检查结果和下载，保存后自动更新", description="在浏览器中审阅各年度报告、检查结果和下载文件；数据文件一保存，页面随之更新。")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问；0.0.0.0 为整个网络）")
+    serve.add_argument("--port", type=_port, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
+    serve.add_argument("--out-dir", type=Path, default=Path("out"), help="生成下载文件的位置，每年一个 <年份>/ 文件夹（默认 out）")
     serve.set_defaults(run=_serve)
     return top
 
@@ -161,9 +218,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
+        return int(args.run(args))
+    except (DataError, EngineError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"错误：{errors.describe_os_error(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The suite's own copy of the sample report (宛城区, 2024): the tests never read the user's data/.
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "2024.yaml"
 
 
 def generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

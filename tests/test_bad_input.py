@@ -35,14 +35,14 @@ def run_build(data: Path, out: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     "change, expected",
     [
-        pytest.param(("  region: 某县\n", "  region: 某县\n  tilte: x\n"), ":4:3: unknown key 'tilte' in meta (did you mean 'title'?)", id="unknown-key"),
-        pytest.param(("  year: 2024\n", "  year: 二〇二四\n"), ":2:9: meta.year must be a whole number from 1990 to 2100, found the text \"二〇二四\"", id="wrong-type"),
-        pytest.param(("  败诉: {value: 7, unit: 件}\n", "  败诉: {value: 7, unit: 件}\n  审结: 5\n"), ":9:3: duplicate key '审结' (first given at line 7)", id="duplicate-key"),
-        pytest.param(("败诉率{{ 败诉率 }}", "败诉率{{ 败诉比率 }}"), ":11:30: '败诉比率' is not defined; expected a figure name or one of year, region, issuer (did you mean '败诉率'?)", id="undefined-figure"),
-        pytest.param(("{value: 130, unit: 件}", "{value: 0, unit: 件}"), ":9:23: division by zero in the formula of '败诉率': 审结 is 0", id="division-by-zero"),
-        pytest.param(("  - 全年", "  - : 全年"), ":11:5: YAML syntax error", id="syntax-error"),
-        pytest.param(("value: 7,", "value: 七,"), ":8:15: figure '败诉'.value must be a number such as 217 or 98.48, found the text \"七\"", id="figure-not-a-number"),
-        pytest.param(("{{ 审结 }}，", "{{ 审结 }，"), ":11:5: template error in the text", id="template-syntax"),
+        pytest.param(("  region: 某县\n", "  region: 某县\n  tilte: x\n"), ":4:3：unknown key 'tilte' in meta (did you mean 'title'?)", id="unknown-key"),
+        pytest.param(("  year: 2024\n", "  year: 二〇二四\n"), ":2:9：meta.year must be a whole number from 1990 to 2100, found the text \"二〇二四\"", id="wrong-type"),
+        pytest.param(("  败诉: {value: 7, unit: 件}\n", "  败诉: {value: 7, unit: 件}\n  审结: 5\n"), ":9:3：duplicate key '审结' (first given at line 7)", id="duplicate-key"),
+        pytest.param(("败诉率{{ 败诉率 }}", "败诉率{{ 败诉比率 }}"), ":11:30：'败诉比率' is not defined; expected a figure name or one of year, region, issuer (did you mean '败诉率'?)", id="undefined-figure"),
+        pytest.param(("{value: 130, unit: 件}", "{value: 0, unit: 件}"), ":9:23：division by zero in the formula of '败诉率': 审结 is 0", id="division-by-zero"),
+        pytest.param(("  - 全年", "  - : 全年"), ":11:5：YAML syntax error", id="syntax-error"),
+        pytest.param(("value: 7,", "value: 七,"), ":8:15：figure '败诉'.value must be a number such as 217 or 98.48, found the text \"七\"", id="figure-not-a-number"),
+        pytest.param(("{{ 审结 }}，", "{{ 审结 }，"), ":11:5：template error in the text", id="template-syntax"),
     ],
 )
 def test_bad_input_names_the_place_and_keeps_old_outputs(tmp_path, change, expected):
@@ -62,7 +62,7 @@ def test_bad_input_names_the_place_and_keeps_old_outputs(tmp_path, change, expec
     assert second.returncode == 2
     assert second.stdout == ""
     assert "Traceback" not in second.stderr
-    assert second.stderr.startswith(f"error: {data}{expected}"), second.stderr
+    assert second.stderr.startswith(f"错误：{data}{expected}"), second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks import RULES, check
+from .helpers import SAMPLE
+
+from generator.commands.check import RULES, check
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +66,7 @@ def test_clean_report_has_no_findings(tmp_path):
 
 
 def test_2024_report_has_no_errors():
-    findings = check(ROOT / "data" / "2024.yaml")
+    findings = check(SAMPLE)
     assert [f for f in findings if f.severity == "error"] == []
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator import layout
-from generator.document import Attachment, Document, Heading, Paragraph, Span, Table
-from generator.writers import docx, text
+from generator.config import layout
+from generator.pipeline.document import Attachment, Document, Heading, Paragraph, Span, Table
+from generator.writers import text
+from generator.writers.docx import report as docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import compare
-from generator.checks import check
-from generator.figures import evaluate
-from generator.loader import load
-from generator.resolve import resolve
+from generator.commands import compare
+from generator.commands.check import check
+from generator.pipeline.figures import evaluate
+from generator.pipeline.loader import load
+from generator.pipeline.resolve import resolve
 from generator.writers import text
 
-from .helpers import fill, generator
+from .helpers import SAMPLE, fill, generator
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"【待填：[^】]*】")
@@ -45,7 +45,7 @@ def test_draft_shows_placeholders_and_no_old_statistics(data_dir):
     assert "【待填：网上办件总量，2024年为298389件】" in body
     assert "【待填：行政诉讼败诉率，2024年为5.38%】" in body
     outside = PLACEHOLDER.sub("", body)
-    old = load(ROOT / "data" / "2024.yaml")
+    old = load(SAMPLE)
     for name, value in evaluate(old.figures, 2024).items():
         assert str(value) not in outside, f"2024's {name} ({value}) is still in the draft's text"
     for statistic in ("298389", "7933670", "46935", "2120", "5.38"):

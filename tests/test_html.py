@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from generator import layout
-from generator.document import Attachment, Heading, Paragraph, Span
+from generator.config import layout
+from generator.pipeline.document import Attachment, Heading, Paragraph, Span
 from generator.writers import html
 
 

@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from generator import cli
-from generator.checks import check
+from generator.commands.check import check
 from generator.importer import Imported, dump, import_report, write
-from generator.loader import load
-from generator.resolve import resolve
-from generator.textcompare import differences, normalize, strip_web_chrome
+from generator.pipeline.loader import load
+from generator.pipeline.resolve import resolve
+from generator.chinese import differences, normalize, strip_web_chrome
 from generator.writers import text
 
 ROOT = Path(__file__).resolve().parent.parent

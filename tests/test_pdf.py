@@ -19,8 +19,9 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
 
-from generator import fonts, layout
-from generator.document import Attachment, Document, Heading, Paragraph, Span, Table
+from generator.writers.pdf import fonts
+from generator.config import layout
+from generator.pipeline.document import Attachment, Document, Heading, Paragraph, Span, Table
 from generator.errors import DataError
 from generator.writers import pdf, text
 
@@ -513,7 +514,7 @@ def test_justification_patch_is_installed_by_the_writer(report):
     from weasyprint.draw import text as draw_text
     from weasyprint.layout import inline
 
-    from generator.writers import justify
+    from generator.writers.pdf import justify
 
     assert inline.justify_line is justify.justify_line
     assert draw_text.draw_first_line is justify.draw_first_line
@@ -523,7 +524,7 @@ def test_justification_patch_refuses_another_weasyprint_version(monkeypatch):
     import weasyprint
     from weasyprint.layout import inline
 
-    from generator.writers import justify
+    from generator.writers.pdf import justify
 
     justify.check()
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
@@ -535,7 +536,7 @@ def test_justification_patch_refuses_another_weasyprint_version(monkeypatch):
 
 def _owner(target: str):
     """The object holding a patched-or-relied-on function, and the attribute's name."""
-    from generator.writers import justify
+    from generator.writers.pdf import justify
 
     if target == "weasyprint.layout.inline.justify_line":
         return justify, "_original_justify_line"  # the original, as captured before patching
@@ -550,14 +551,14 @@ def _owner(target: str):
 
 
 def _expected_targets() -> list[str]:
-    from generator.writers import justify
+    from generator.writers.pdf import justify
 
     return sorted(justify.EXPECTED_SOURCES)
 
 
 @pytest.mark.parametrize("target", _expected_targets())
 def test_justification_patch_refuses_changed_weasyprint_internals(target, monkeypatch):
-    from generator.writers import justify
+    from generator.writers.pdf import justify
 
     owner, attribute = _owner(target)
     assert justify.source_digest(getattr(owner, attribute)) == justify.EXPECTED_SOURCES[target]

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import fonts, layout
-from generator.writers import html, weasyprint_startup
+from generator.writers.pdf import fonts
+from generator.config import layout
+from generator.writers import html
+from generator.writers.pdf import startup as weasyprint_startup
 
 from .helpers import ROOT
 
 FANDOL = "FandolKai-Regular.otf"
-needs_fandol = pytest.mark.skipif(not (fonts.FONTS_DIR / FANDOL).is_file(), reason=f"{FANDOL} not in .fonts/ (make setup)")
+needs_fandol = pytest.mark.skipif(not (fonts.fonts_dir() / FANDOL).is_file(), reason=f"{FANDOL} not in .fonts/ (make setup)")
 needs_fc_list = pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list not installed")
 
 
@@ -40,7 +42,7 @@ def cache(tmp_path: Path, monkeypatch) -> Path:
 
 PARSE = """
     import cffi, pycparser
-    from generator.writers import weasyprint_startup
+    from generator.writers.pdf import startup as weasyprint_startup
     weasyprint_startup.install()
     if {forbid_parsing}:
         def refuse(*args, **kwargs):
@@ -118,7 +120,7 @@ LOAD = """
     import ctypes.util, gc, sys
     spawned = []
     sys.addaudithook(lambda event, args: spawned.append(args[1]) if event == "subprocess.Popen" else None)
-    from generator.writers import weasyprint_startup
+    from generator.writers.pdf import startup as weasyprint_startup
     original = ctypes.util.find_library
     weasyprint = weasyprint_startup.load()
     from weasyprint.text import ffi
@@ -191,7 +193,7 @@ def test_fonts_folder_files_resolve_through_fontconfig(document_2024):
 def test_a_fonts_dir_elsewhere_resolves_through_fontconfig_with_its_cache_in_the_cache_folder(tmp_path, cache, monkeypatch):
     folder = tmp_path / "fonts"
     folder.mkdir()
-    (folder / "Some-Kai.otf").symlink_to(fonts.FONTS_DIR / FANDOL)
+    (folder / "Some-Kai.otf").symlink_to(fonts.fonts_dir() / FANDOL)
     (folder / "Not-A-Font.otf").write_bytes(b"not really a font")
     monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(folder))
     changed = layout.load()
@@ -213,7 +215,7 @@ def test_a_cache_of_the_folder_written_under_another_configuration_does_not_hide
     that another program's configuration wrote there (without our rules) must not stand in."""
     folder = tmp_path / "fonts"
     folder.mkdir()
-    (folder / "Some-Kai.otf").symlink_to(fonts.FONTS_DIR / FANDOL)
+    (folder / "Some-Kai.otf").symlink_to(fonts.fonts_dir() / FANDOL)
     shared_cache = tmp_path / "shared-cache"  # stands for ~/.cache/fontconfig or /var/cache/fontconfig
     users = tmp_path / "users.conf"
     users.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{shared_cache}</cachedir>'

@@ -19,15 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from generator import layout
-from generator.build import build
-from generator.checks import check
-from generator.loader import load
-from generator.resolve import resolve
-from generator.serve.anchors import link
+from generator.config import layout
+from generator.commands.build import build
+from generator.pipeline import open_report
+from generator.commands.check import check
+from generator.pipeline.loader import load
+from generator.pipeline.resolve import resolve
+from generator.commands.serve.anchors import link
 from generator.writers import html
 
-from .helpers import ROOT
+from .helpers import ROOT, SAMPLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,13 +50,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The server on a free port of 127.0.0.1, over data/2024.yaml and a 2023 that differs in one figure."""
     import uvicorn
 
-    from generator.serve.app import create_app
-    from generator.serve.state import Site
+    from generator.commands.serve.app import create_app
+    from generator.commands.serve.state import Site
 
     root = tmp_path_factory.mktemp("serve")
     data = root / "data"
     data.mkdir()
-    this_year = (ROOT / "data" / "2024.yaml").read_text(encoding="utf-8")
+    this_year = (SAMPLE).read_text(encoding="utf-8")
     (data / "2024.yaml").write_text(this_year, encoding="utf-8")
     last_year = this_year.replace("  year: 2024", "  year: 2023").replace("行政诉讼审结: {value: 130,", "行政诉讼审结: {value: 120,")
     (data / "2023.yaml").write_text(last_year, encoding="utf-8")
@@ -101,7 +102,8 @@ def document_xml(docx: bytes | Path) -> bytes:
 
 def built_docx(data: Path, folder: Path) -> Path:
     """The DOCX that `build` makes of a data file."""
-    (written,) = build(data, folder, ("docx",)).written
+    loaded = open_report(data)
+    (written,) = build(loaded.document, loaded.profile, folder, ("docx",)).written
     return written
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load
-from generator.resolve import resolve
+from generator.pipeline.loader import load
+from generator.pipeline.resolve import resolve
 from generator.writers import text
 
 SHAPES = Path(__file__).resolve().parent / "shapes"

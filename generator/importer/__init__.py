@@ -8,9 +8,9 @@ numbering consistent it reports as a repair; what it cannot place stays a paragr
 
 reading → structure (with templating for figures and years) → findings → datafile (via yamlwriter).
 """
-from .datafile import write
-from .findings import Imported
-from .structure import import_report
-from .yamlwriter import dump
+from generator.importer.datafile import write
+from generator.importer.findings import Imported
+from generator.importer.structure import import_report
+from generator.importer.yamlwriter import dump
 
 __all__ = ["Imported", "dump", "import_report", "write"]

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError
-from ..textcompare import differences, normalize
-from .findings import Imported
-from .yamlwriter import dump
+from generator.errors import DataError
+from generator.chinese import differences, normalize
+from generator.importer.findings import Imported
+from generator.importer.yamlwriter import dump
 
 
 def write(imported: Imported, output: Path, force: bool = False) -> list[str]:
     """Write the data file atomically, only once it builds; returns where its text still differs
     from the input beyond the reported repairs (normally nothing)."""
-    from ..build import write_all
-    from ..loader import load
-    from ..resolve import resolve
-    from ..writers import text
+    from generator.commands.build import write_all
+    from generator.pipeline.loader import load
+    from generator.pipeline.resolve import resolve
+    from generator.writers import text
 
     if output.exists() and not force:
         raise DataError(None, f"{output} exists; choose another name or pass --force to overwrite it")

@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataError
-from ..textcompare import WEB_PAGE_CHROME, normalize
+from generator.errors import DataError
+from generator.chinese import WEB_PAGE_CHROME, normalize
 
 
 @dataclass(frozen=True)

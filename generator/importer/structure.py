@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import DataError
-from ..model import NUMBERING_STYLES
-from ..numbering import chinese_numeral, enumeration_label, label
-from ..textcompare import normalize
-from .findings import Imported, Note, Repair
-from .reading import Line, read_lines
-from .templating import Templater
-from .yamlwriter import Flow
+from generator.errors import DataError
+from generator.pipeline.model import NUMBERING_STYLES
+from generator.pipeline.numbering import chinese_numeral, enumeration_label, label
+from generator.chinese import normalize
+from generator.importer.findings import Imported, Note, Repair
+from generator.importer.reading import Line, read_lines
+from generator.importer.templating import Templater
+from generator.importer.yamlwriter import Flow
 
 
 def import_report(path: Path) -> Imported:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..figures import format_number
-from .yamlwriter import FlowMap
+from generator.pipeline.figures import format_number
+from generator.importer.yamlwriter import FlowMap
 
 
 _UNITS = sorted(

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..document import Document
-from ..redline import align, text_changes
-from . import text
+from generator.pipeline.document import Document
+from generator.writers.changes import align, text_changes
+from generator.writers import text
+from generator.resources import templates_dir
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES = templates_dir()
 
 
 @dataclass(frozen=True)

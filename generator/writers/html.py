@@ -13,11 +13,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from ..document import Document, Heading, Paragraph, Table
-from ..fonts import ROLES, ResolvedFonts
-from ..layout import Profile, line_pitch_pt, type_area_mm
+from generator.pipeline.document import Document, Heading, Paragraph, Table
+from generator.writers.pdf.fonts import ROLES, ResolvedFonts
+from generator.config.layout import Profile, line_pitch_pt, type_area_mm
+from generator.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES_DIR = templates_dir()
 PT_PER_MM = 72 / 25.4
 _RULE_PT = 0.5  # table rules
 _NOTE_LABEL_CHARS = 3  # "附件：", before the first attachment's number

@@ -1,7 +1,7 @@
 """Plain text: the report as its web page publishes it, one paragraph a line."""
 from __future__ import annotations
 
-from ..document import Document, Heading, Paragraph, Table
+from generator.pipeline.document import Document, Heading, Paragraph, Table
 
 
 def _block_lines(blocks) -> list[str]:

@@ -11,14 +11,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import document as doc
-from . import model
-from .errors import DataError, Location
-from .figures import FigureValue, compute, evaluate, format_number
-from .loader import load
-from .resolve import resolve
+from generator.pipeline import document as doc
+from generator.pipeline import model
+from generator.errors import DataError, Location
+from generator.pipeline.figures import FigureValue, compute, evaluate, format_number
+from generator.pipeline.loader import load
+from generator.pipeline.resolve import resolve
 
 SEVERITIES = ("error", "warning", "note")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "note": "提示"}  # as a clerk reads them
 
 
 @dataclass(frozen=True)

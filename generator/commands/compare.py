@@ -1,4 +1,7 @@
-"""`compare`: every figure of two years side by side — for the reviewers' 同比 questions."""
+"""`compare`: every figure of two years side by side — for the reviewers' 同比 questions.
+
+Printed as a terminal table and written as CSV (Excel/WPS) and DOCX; the review page writes the
+same CSV through `write_csv`."""
 from __future__ import annotations
 
 import csv
@@ -6,9 +9,13 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
-from . import document as doc
-from .figures import FigureValue, evaluate, format_number
-from .model import Report
+from pathlib import Path
+
+from generator.atomic import write_all
+from generator.config import layout
+from generator.pipeline import document as doc
+from generator.pipeline.figures import FigureValue, evaluate, format_number
+from generator.pipeline.model import Report
 
 HEADER = ("名称", "说明", "单位", "上年", "本年", "增减", "增减%")
 
@@ -76,3 +83,27 @@ def as_document(last: Report, this: Report, table: list[Row]) -> doc.Document:
         title_lines=(f"{meta.issuer}{meta.year}年与{last.meta.year}年", "法治政府建设主要数据对比"),
         body=(doc.Table(HEADER, tuple(row.cells() for row in table)),),
     )
+
+
+def stem(last: Report, this: Report) -> str:
+    return f"{this.meta.year}年与{last.meta.year}年数据对比"
+
+
+def write_csv(last: Report, this: Report, path: Path) -> None:
+    path.write_text(csv_text(rows(last, this)), encoding="utf-8")
+
+
+def write_docx(last: Report, this: Report, profile: layout.Profile, path: Path) -> None:
+    from generator.writers import docx
+
+    docx.write(as_document(last, this, rows(last, this)), profile, path)
+
+
+def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path) -> tuple[str, list[Path]]:
+    """The terminal table, and the CSV and DOCX written into `out_dir`."""
+    name = stem(last, this)
+    written = write_all({
+        out_dir / f"{name}.csv": lambda path: write_csv(last, this, path),
+        out_dir / f"{name}.docx": lambda path: write_docx(last, this, profile, path),
+    })
+    return terminal_text(rows(last, this)), written

@@ -36,13 +36,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import DataError
-from .layout import Profile
+from generator.errors import DataError
+from generator.resources import CACHE_DIR_ENV, FONTS_DIR_ENV, cache_dir, fonts_dir
+from generator.config.layout import Profile
 
 ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "table", "page_number")
-FONTS_DIR = Path(__file__).resolve().parent.parent / ".fonts"
-FONTS_DIR_ENV = "FAZHI_FONTS_DIR"
-CACHE_DIR_ENV = "FAZHI_CACHE_DIR"
 FONT_SUFFIXES = (".otf", ".ttf", ".otc", ".ttc")  # the font files fontconfig is told about
 
 # fontconfig's weight scale and the CSS weights it stands for (fontconfig's FcWeightToOpenType).
@@ -100,18 +98,6 @@ class ResolvedFonts(Mapping[str, Face]):
             if face.lacks_bold:
                 by_text.setdefault(f"bold asked for, but {face.name} has no bold face; set regular", []).append(face.role)
         return [f"{', '.join(roles)}: {text}" for text, roles in by_text.items()]
-
-
-def fonts_dir() -> Path:
-    """The project's font folder; FAZHI_FONTS_DIR points elsewhere (tests, shared installs)."""
-    override = os.environ.get(FONTS_DIR_ENV)
-    return Path(override) if override else FONTS_DIR
-
-
-def cache_dir() -> Path:
-    """The project's git-ignored cache folder; FAZHI_CACHE_DIR points elsewhere."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else FONTS_DIR.parent / ".cache"
 
 
 def resolve(profile: Profile) -> ResolvedFonts:
@@ -300,7 +286,7 @@ def _config_text(folder: Path, system: str, config_dir: Path) -> str:
     )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        "<!-- Written by the report generator for its own processes (generator/fonts.py). -->\n"
+        "<!-- Written by the report generator for its own processes (generator/writers/pdf/fonts.py). -->\n"
         f"<fontconfig>\n  <cachedir>{_escape(str(config_dir))}</cachedir>\n"
         f'  <include ignore_missing="yes">{_escape(system)}</include>\n'
         f'  <dir salt="{_SCAN_RULES}">{_escape(str(folder))}</dir>\n{rules}</fontconfig>\n'

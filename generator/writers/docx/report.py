@@ -24,9 +24,9 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
 
-from ..document import Attachment, Block, Document, Heading, Paragraph, Table
-from ..layout import Profile
-from .ooxml import add_field, set_child, set_fonts
+from generator.pipeline.document import Attachment, Block, Document, Heading, Paragraph, Table
+from generator.config.layout import Profile
+from generator.writers.docx.oxml import add_field, set_child, set_fonts
 
 # Style ids are ASCII, as Word writes them whatever its language; the names users see are Chinese.
 TITLE = "ReportTitle"

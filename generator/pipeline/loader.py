@@ -11,9 +11,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import yamlsource
-from .errors import DataError
-from .model import (
+from generator.pipeline import yamlsource
+from generator.errors import DataError
+from generator.pipeline.model import (
     NUMBERING_STYLES,
     REGULATION_ITEMS,
     Attachment,
@@ -29,7 +29,7 @@ from .model import (
     Table,
     Text,
 )
-from .yamlsource import Source, describe, scalar_value
+from generator.pipeline.yamlsource import Source, describe, scalar_value
 
 FIGURE_DISPLAYS = ("万", "亿", "余", "余万", "万余", "余亿", "亿余")
 NUMBERING_ALIASES = {"(一)": "（一）", "(1)": "（1）", "无": "无", "none": "无"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import Location
+from generator.errors import Location
 
 
 @dataclass(frozen=True)

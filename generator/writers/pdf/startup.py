@@ -57,7 +57,7 @@ import cffi
 import cffi.cparser
 import pycparser
 
-from .. import fonts
+from generator.writers.pdf import fonts
 
 CACHE_DIR = fonts.cache_dir()
 CACHE_FILE = CACHE_DIR / f"cffi-{cffi.__version__}-pycparser-{pycparser.__version__}-declarations.pickle"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Mapping
 
-from .errors import DataError
-from .model import Figure, Text
+from generator.errors import DataError
+from generator.pipeline.model import Figure, Text
 
 _SCALES = {"万": 10_000, "亿": 100_000_000}
 

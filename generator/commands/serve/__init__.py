@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import DataError
+from generator.errors import DataError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -15,8 +15,8 @@ def run(host: str, port: int, data_dir: Path, out_dir: Path) -> None:
     """Serve until Ctrl+C."""
     import uvicorn
 
-    from .app import create_app
-    from .state import Site
+    from generator.commands.serve.app import create_app
+    from generator.commands.serve.state import Site
 
     if not data_dir.is_dir():
         raise DataError(None, f"data folder '{data_dir}' not found")

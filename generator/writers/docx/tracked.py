@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..redline import align, text_changes
+from generator.writers.changes import align, text_changes
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT_PART = "word/document.xml"

@@ -12,10 +12,11 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from . import yamlsource
-from .errors import DataError
+from generator.pipeline import yamlsource
+from generator.errors import DataError
+from generator.resources import templates_dir
 
-LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "templates" / "layouts"
+LAYOUTS_DIR = templates_dir() / "layouts"
 DEFAULT_LAYOUT = "gbt9704"
 
 Profile = dict[str, Any]

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import watchfiles
 
-from .. import layout, yearonyear
-from ..build import build, write_all
-from ..checks import Finding, check_loaded
-from ..errors import DataError
-from ..loader import load
-from ..resolve import resolve
-from ..writers import html
-from .anchors import link
+from generator.atomic import write_all
+from generator.commands import compare, diff
+from generator.commands.build import build
+from generator.commands.check import Finding, check_loaded
+from generator.commands.serve.anchors import link
+from generator.errors import DataError
+from generator.pipeline import Loaded, open_report
+from generator.writers import html
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class Year:
     built: datetime.datetime | None = None  # when `files` were written
     version: int = 0  # changes whenever anything above does; the page polls it
     inputs: str = ""  # digest of this and last year's file as last processed
+    loaded: Loaded | None = None  # the data file as last loaded, for the downloads
     lock: threading.Lock = field(default_factory=threading.Lock)  # held while rebuilding
 
 
@@ -135,13 +136,11 @@ class Site:
 
     def _render(self, state: Year) -> None:
         try:
-            report = load(state.path)
-            document = resolve(report)
-            profile = layout.load(document.layout or layout.DEFAULT_LAYOUT, state.path.parent)
-            findings = tuple(check_loaded(state.path, report, document))
-            page, ids = link(html.render(document, profile), report, findings)
-            state.page = Page(document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
-            state.error = None
+            loaded = open_report(state.path)
+            findings = tuple(check_loaded(state.path, loaded.report, loaded.document))
+            page, ids = link(html.render(loaded.document, loaded.profile), loaded.report, findings)
+            state.page = Page(loaded.document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
+            state.loaded, state.error = loaded, None
         except DataError as error:
             state.error = str(error)
         except Exception as error:  # a bug in a writer must not stop the watcher
@@ -153,13 +152,14 @@ class Site:
         """DOCX, PDF and TXT; with last year's file also the redline DOCX and the figures CSV."""
         out = self.out_dir / str(state.year)
         try:
-            result = build(state.path, out, ("docx", "pdf", "txt"))
+            assert state.loaded is not None  # _render loaded it
+            result = build(state.loaded.document, state.loaded.profile, out, ("docx", "pdf", "txt"))
             files = {path.suffix[1:]: path for path in result.written}
             notes = list(result.notes)
             last = state.path.with_name(f"{state.year - 1}.yaml")
             if last.is_file():
                 try:
-                    files.update(_year_on_year(last, state.path, out))
+                    files.update(_year_on_year(open_report(last), state.loaded, out))
                 except DataError as error:
                     notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{error}")
             state.files, state.notes, state.write_error = files, tuple(notes), None
@@ -182,16 +182,13 @@ def _digest(*paths: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _year_on_year(last_path: Path, this_path: Path, out: Path) -> dict[str, Path]:
+def _year_on_year(last: Loaded, this: Loaded, out: Path) -> dict[str, Path]:
     """The redline DOCX and the figures CSV, as `diff` and `compare` write them."""
-    last_report, this_report = load(last_path), load(this_path)
-    old, new = resolve(last_report), resolve(this_report)
-    profile = layout.load(new.layout or layout.DEFAULT_LAYOUT, this_path.parent)
-    redline = out / f"{yearonyear.redline_stem(new)}.docx"
-    table = out / f"{yearonyear.comparison_stem(last_report, this_report)}.csv"
+    redline = out / f"{diff.stem(this.document)}.docx"
+    table = out / f"{compare.stem(last.report, this.report)}.csv"
     when = datetime.datetime.now().replace(microsecond=0)
     write_all({
-        redline: lambda path: yearonyear.write_redline_docx(old, new, profile, path, this_report.meta.issuer, when),
-        table: lambda path: yearonyear.write_comparison_csv(last_report, this_report, path),
+        redline: lambda path: diff.write_redline(last.document, this.document, this.profile, path, this.report.meta.issuer, when),
+        table: lambda path: compare.write_csv(last.report, this.report, path),
     })
     return {"redline": redline, "compare": table}

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import DataError, Location
+from generator.errors import DataError, Location
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .state import Site, Year
+from generator.commands.serve.state import Site, Year
+from generator.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "serve"
+TEMPLATES_DIR = templates_dir() / "serve"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # kind → (media type, button label); the label may name last year as {last} and this one as {year}.
 DOWNLOADS: dict[str, tuple[str, str]] = {

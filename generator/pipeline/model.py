@@ -9,8 +9,8 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .errors import Location
-from .yamlsource import Source
+from generator.errors import Location
+from generator.pipeline.yamlsource import Source
 
 # The five items the 2019 regulation asks the report to cover (《法治政府建设与责任落实督察工作规定》).
 REGULATION_ITEMS: dict[str, str] = {

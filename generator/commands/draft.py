@@ -13,10 +13,10 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import yamlsource
-from .errors import DataError
-from .loader import load
-from .yamlsource import Source
+from generator.pipeline import yamlsource
+from generator.errors import DataError
+from generator.pipeline.loader import load
+from generator.pipeline.yamlsource import Source
 
 _YEAR_FILE = re.compile(r"^(\d{4})\.yaml$")
 

@@ -12,11 +12,11 @@ import re
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from . import document as doc
-from . import model
-from .errors import DataError
-from .figures import PLACEHOLDER_END, PLACEHOLDER_START, FigureValue, evaluate
-from .numbering import enumeration_label, label
+from generator.pipeline import document as doc
+from generator.pipeline import model
+from generator.errors import DataError
+from generator.pipeline.figures import PLACEHOLDER_END, PLACEHOLDER_START, FigureValue, evaluate
+from generator.pipeline.numbering import enumeration_label, label
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _CJK = r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…]"

@@ -13,10 +13,10 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import fonts as font_resolution
-from ..document import Document
-from ..layout import Profile
-from . import html
+from generator.writers.pdf import fonts as font_resolution
+from generator.pipeline.document import Document
+from generator.config.layout import Profile
+from generator.writers import html
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -28,11 +28,11 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
-    from . import weasyprint_startup
+    from generator.writers.pdf import startup as weasyprint_startup
 
     HTML = weasyprint_startup.load().HTML
 
-    from . import justify
+    from generator.writers.pdf import justify
 
     justify.install()
     try:

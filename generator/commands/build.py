@@ -1,0 +1,61 @@
+"""`build`: a resolved report → DOCX, PDF, HTML and TXT, written all-or-nothing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.atomic import write_all
+from generator.config import layout
+from generator.errors import DataError
+from generator.pipeline.document import Document
+
+FORMATS = ("docx", "pdf", "html", "txt")
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise DataError(None, f"unknown format '{unknown[0] if unknown else text}'; expected a comma-separated list of {', '.join(FORMATS)}")
+    return formats
+
+
+def file_stem(document: Document) -> str:
+    """The report's title as a file name (characters no file system accepts are dropped)."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "", document.title) or f"report-{document.year}"
+
+
+def build(document: Document, profile: layout.Profile, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
+    """Write each format of `document` into `out_dir`, named after its title."""
+    result = BuildResult()
+    outputs = {out_dir / f"{file_stem(document)}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
+    result.written = write_all(outputs)
+    return result
+
+
+def _write(fmt: str, document: Document, profile: layout.Profile, path: Path) -> list[str]:
+    """Render one format to `path`; writers are imported only when asked for (WeasyPrint is slow to load)."""
+    if fmt == "txt":
+        from generator.writers import text
+
+        path.write_text(text.render(document), encoding="utf-8")
+    elif fmt == "html":
+        from generator.writers import html
+
+        path.write_text(html.render(document, profile), encoding="utf-8")
+    elif fmt == "docx":
+        from generator.writers import docx
+
+        docx.write(document, profile, path)
+    else:
+        from generator.writers import pdf
+
+        return pdf.write(document, profile, path)
+    return []
