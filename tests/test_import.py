@@ -13,7 +13,8 @@ from generator.commands.check import check
 from generator.importer import Imported, dump, import_report, write
 from generator.pipeline.loader import load
 from generator.pipeline.resolve import resolve
-from generator.chinese import differences, normalize, strip_web_chrome
+from generator.chinese import differences, normalize
+from generator.importer.reading import strip_web_chrome
 from generator.writers import text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.chinese import differences, normalize, strip_web_chrome
+from generator.chinese import differences, normalize
+from generator.importer.reading import strip_web_chrome
 from generator.writers import text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from generator.pipeline import document as doc
 from generator.pipeline import model
+from generator.chinese import CJK, SENTENCE_BREAKS
 from generator.errors import DataError, Location
 from generator.pipeline.figures import FigureValue, compute, evaluate, format_number
 from generator.pipeline.loader import load
@@ -119,8 +120,8 @@ def _blocks(document: doc.Document) -> Iterator[tuple[doc.Block, str]]:
 
 def sentence_at(text: str, index: int) -> str:
     """The sentence around `index`, shortened to what a reviewer needs to find it."""
-    start = max((text.rfind(mark, 0, index) for mark in "。！？；"), default=-1) + 1
-    ends = [e for e in (text.find(mark, index) for mark in "。！？；") if e >= 0]
+    start = max((text.rfind(mark, 0, index) for mark in SENTENCE_BREAKS), default=-1) + 1
+    ends = [e for e in (text.find(mark, index) for mark in SENTENCE_BREAKS) if e >= 0]
     end = min(ends) + 1 if ends else len(text)
     sentence = text[start:end]
     return sentence if len(sentence) <= 80 else sentence[: 78] + "……"
@@ -204,7 +205,7 @@ def _years(report: model.Report, document: doc.Document) -> Iterator[Finding]:
         yield Finding("publication-late", report.source.location_of(report.source.text.find("published")), f"published {published.date.isoformat()}, after 1 April {year + 1}", advice="the regulation asks for publication before 1 April")
 
 
-_CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”]"
+_CJK = f"[{CJK}]"
 _TEXT_RULES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     ("halfwidth-punctuation", re.compile(rf"(?<={_CJK})[,;:()?]|[,;:()?](?={_CJK})"), "half-width “{0}” in Chinese text", "use the full-width form ，；：（）？"),
     ("doubled-punctuation", re.compile(r"([。，、；：！？])\1|[，、；：][。，]"), "punctuation “{0}”", "keep one mark"),

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 
 from pathlib import Path
 
 from generator.atomic import write_all
+from generator.chinese import display_width
 from generator.config import layout
 from generator.pipeline import document as doc
 from generator.pipeline.figures import FigureValue, evaluate, format_number
@@ -67,13 +67,8 @@ def csv_text(table: list[Row]) -> str:
 
 def terminal_text(table: list[Row]) -> str:
     lines = [HEADER, *(row.cells() for row in table)]
-    widths = [max(_width(line[i]) for line in lines) for i in range(len(HEADER))]
-    return "\n".join("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines) + "\n"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
+    widths = [max(display_width(line[i]) for line in lines) for i in range(len(HEADER))]
+    return "\n".join("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines) + "\n"
 
 def as_document(last: Report, this: Report, table: list[Row]) -> doc.Document:
     """The table as a one-table document, so the DOCX writer sets it in the report's layout."""

@@ -14,15 +14,11 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.pipeline import yamlsource
+from generator.chinese import years_in
 from generator.errors import DataError
 from generator.pipeline.loader import load
 from generator.pipeline.yamlsource import Source
 
-_YEAR_FILE = re.compile(r"^(\d{4})\.yaml$")
-
-
-def years_in(data_dir: Path) -> list[int]:
-    return sorted(int(m.group(1)) for p in data_dir.glob("*.yaml") if (m := _YEAR_FILE.match(p.name)))
 
 
 def draft(year: int, data_dir: Path) -> tuple[Path, Path, int]:

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import DataError
-from generator.chinese import WEB_PAGE_CHROME, normalize
+from generator.chinese import CJK, normalize
+
+# Lines of the web page around the report that are not part of it.
+WEB_PAGE_CHROME = frozenset({"分享:", "相关阅读:", "扫一扫在手机打开当前页"})
+
+
+def strip_web_chrome(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if normalize(line) not in WEB_PAGE_CHROME)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def _decode(path: Path) -> str:
     raise DataError(None, f"{path}: the text is neither UTF-8 nor GB18030; save it as UTF-8 text")
 
 
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…《》〔〕"
+_CJK = CJK + "《》〔〕"
 _SPACES = re.compile(rf"[^\S\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[^\S\u3000]+")  # 　 inside a line is typeset on purpose
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}

@@ -14,7 +14,7 @@ from typing import Iterator
 from generator.errors import DataError
 from generator.pipeline.model import NUMBERING_STYLES
 from generator.pipeline.numbering import chinese_numeral, enumeration_label, label
-from generator.chinese import normalize
+from generator.chinese import attachment_note, ends_sentence, normalize
 from generator.importer.findings import Imported, Note, Repair
 from generator.importer.reading import Line, read_lines
 from generator.importer.templating import Templater
@@ -37,7 +37,6 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("（1）", re.compile(r"^（(\d{1,3})）(.+)$")),
 )
 _LOST_NUMBER = re.compile(r"^）(.+)$")  # "（七" swallowed by the page markup
-_SIGNS = tuple("。？！：；")  # a run-in heading ending so gets no added 。 (resolve.py)
 _LONG_HEADING = 40
 _WEB_LABELS = ("索引号", "文号", "发文字号", "发布机构", "发文机关", "成文日期", "发布日期", "主题分类", "公开方式", "有效性")
 _WEB_FIELD = re.compile(rf"({'|'.join(_WEB_LABELS)})：\s*(.*?)\s*(?=(?:{'|'.join(_WEB_LABELS)})：|$)")
@@ -201,7 +200,7 @@ class _Importer:
             self.repairs.append(Repair(note[0].number, f"attachment “{title}” has no text in the input: the built report adds a page for it", "", title))
         if note:
             titles = [str(a["title"]) for a in attachments]
-            rendered = [f"附件：{titles[0]}"] if len(titles) == 1 else [("附件：" if n == 1 else "") + f"{n}.{t}" for n, t in enumerate(titles, 1)]
+            rendered = list(attachment_note(titles))
             given = "".join(line.text for line in note)
             ours = self.text.plain("".join(rendered))
             if normalize(ours) != normalize(given):
@@ -260,7 +259,7 @@ class _Importer:
         head, stop, first = rest.partition("。")
         runin = bool(stop and first)
         if runin:  # resolve() adds the 。 back, unless the heading already ends in a sign
-            title = head + stop if head.endswith(_SIGNS) else head
+            title = head + stop if ends_sentence(head) else head
         else:
             title, first = rest, ""
         if len(title) > _LONG_HEADING:

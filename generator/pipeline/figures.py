@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Mapping
 
+from generator.chinese import did_you_mean
 from generator.errors import DataError
 from generator.pipeline.model import Figure, Text
 
@@ -143,7 +144,7 @@ def compute(formula: Text, owner: str, value_of: Callable[[str], float | None], 
             return node.value
         if isinstance(node, ast.Name):
             if node.id not in figures:
-                raise DataError(formula.location_of(node.id), f"formula of '{owner}' names '{node.id}', which is not a figure{_known(node.id, figures)}")
+                raise DataError(formula.location_of(node.id), f"formula of '{owner}' names '{node.id}', which is not a figure{did_you_mean(node.id, figures)}")
             return value_of(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = walk(node.operand)
@@ -161,8 +162,3 @@ def compute(formula: Text, owner: str, value_of: Callable[[str], float | None], 
         raise DataError(formula.location, f"formula of '{owner}' may use only figure names, numbers, + - * / and parentheses; found '{ast.unparse(node)}'")
 
     return walk(tree)
-
-
-def _known(name: str, figures: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(name, list(figures), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

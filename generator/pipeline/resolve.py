@@ -14,20 +14,14 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from generator.pipeline import document as doc
 from generator.pipeline import model
+from generator.chinese import CJK, attachment_note, chinese_date, did_you_mean, ends_sentence
 from generator.errors import DataError
 from generator.pipeline.figures import PLACEHOLDER_END, PLACEHOLDER_START, FigureValue, evaluate
 from generator.pipeline.numbering import enumeration_label, label
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…]"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
-_SENTENCE_END = tuple("。？！：；…")
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 _PLACEHOLDER_MARKS = re.compile(f"[{PLACEHOLDER_START}{PLACEHOLDER_END}]")
-
-
-def chinese_date(day: datetime.date) -> str:
-    """GB/T 9704 §7.3.5.3: arabic numerals, no leading zeros: 2025年3月25日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def resolve(report: model.Report) -> doc.Document:
@@ -61,7 +55,7 @@ class _Resolver:
             recipient=self.render(m.recipient) if m.recipient else "",
             web=tuple((name, self.render(value)) for name, value in m.web),
             publication=self.publication(m.published),
-            attachment_note=_attachment_note([a.title for a in attachments]),
+            attachment_note=attachment_note([a.title for a in attachments]),
             attachments=attachments,
             signature_issuer=self.render(m.signature.issuer) if m.signature else "",
             signature_date=chinese_date(m.signature.date) if m.signature else "",
@@ -95,7 +89,7 @@ class _Resolver:
         names = meta.find_undeclared_variables(parsed)
         for name in sorted(names):
             if name not in self.context:
-                raise DataError(text.location_of(name), f"'{name}' is not defined; expected a figure name or one of year, region, issuer{_close(name, self.context)}")
+                raise DataError(text.location_of(name), f"'{name}' is not defined; expected a figure name or one of year, region, issuer{did_you_mean(name, self.context)}")
         self.used.update(name for name in names if name in self.figures)
         try:
             return _ENV.from_string(parsed).render(self.context)
@@ -135,7 +129,7 @@ class _Resolver:
             return [doc.Heading(level, depth, heading_label, title, section.location, covers), *body]
         if not body or not isinstance(body[0], doc.Paragraph) or body[0].bullet:
             raise DataError(section.location, "a run-in heading (runin: true) needs a paragraph as the first entry of its body")
-        lead = heading_label + title + ("" if title.endswith(_SENTENCE_END) else "。")
+        lead = heading_label + title + ("" if ends_sentence(title) else "。")
         first = body[0]
         body[0] = doc.Paragraph((doc.Span(lead, f"heading{level}"), *first.spans), location=first.location, covers=covers)
         return body
@@ -162,13 +156,3 @@ def _spans(marked: str) -> tuple[doc.Span, ...]:
     return tuple(spans) or (doc.Span(""),)
 
 
-def _attachment_note(titles: list[str]) -> tuple[str, ...]:
-    """附件说明 (GB/T 9704 §7.3.6): "附件：×××", or numbered lines "附件：1.×××" / "2.×××"."""
-    if len(titles) == 1:
-        return (f"附件：{titles[0]}",)
-    return tuple(("附件：" if n == 1 else "") + f"{n}.{title}" for n, title in enumerate(titles, 1))
-
-
-def _close(name: str, known: dict[str, object]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from generator.pipeline.document import Document, Heading, Paragraph, Table
 from generator.writers.pdf.fonts import ROLES, ResolvedFonts
 from generator.config.layout import Profile, line_pitch_pt, type_area_mm
+from generator.chinese import HAN
 from generator.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir()
@@ -27,7 +28,7 @@ _GENERIC = {"title": "serif", "heading1": "sans-serif"}  # everything else: seri
 # after a closing one, between Han characters (or between ” and “). Pango (1.50) follows the
 # older UAX #14 rule for class QU, which forbids both and so pushes whole "…“五" chunks to the
 # next line. The break opportunity is a <wbr>: invisible, and nothing in copied or extracted text.
-_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_HAN = f"[{HAN}]"
 _QUOTE_BREAK = re.compile(rf"(?<={_HAN}|[”’])(?=[“‘])|(?<=[”’])(?={_HAN})")
 _NOTE_LABEL = re.compile(r"(附件：)?(\d+[.．])?")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import watchfiles
 
 from generator.atomic import write_all
+from generator.chinese import years_in
 from generator.commands import compare, diff
 from generator.commands.build import build
 from generator.commands.check import Finding, check_loaded
@@ -29,7 +30,6 @@ from generator.writers import html
 
 log = logging.getLogger(__name__)
 
-_YEAR_FILE = re.compile(r"(\d{4})\.yaml")
 # Marks on the paragraphs findings concern, and on the one a finding link jumps to; screen only.
 _REVIEW_CSS = """<style>
 @media screen {
@@ -109,7 +109,7 @@ class Site:
 
     def refresh(self) -> None:
         """Rebuild every year whose inputs changed; forget years whose file is gone."""
-        paths = {int(m.group(1)): p for p in sorted(self.data_dir.glob("*.yaml")) if (m := _YEAR_FILE.fullmatch(p.name))}
+        paths = years_in(self.data_dir)
         years = {year: self.years.get(year) or Year(year, path) for year, path in paths.items()}
         changed = []
         for year, state in years.items():
