@@ -20,6 +20,7 @@ from generator.pipeline.model import (
     Block,
     Bullet,
     Figure,
+    Formal,
     Meta,
     Paragraph,
     Publication,
@@ -132,7 +133,7 @@ class _Reader:
             node,
             "meta",
             ("year", "region", "issuer", "title"),
-            ("recipient", "web", "published", "signature", "layout"),
+            ("recipient", "web", "published", "signature", "layout", "formal"),
         )
         title_node = f["title"]
         if isinstance(title_node, ScalarNode):
@@ -168,6 +169,34 @@ class _Reader:
             published=published,
             signature=signature,
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
+            formal=self.formal(f["formal"]) if "formal" in f else None,
+        )
+
+    def formal(self, node: Node) -> Formal:
+        keys = ("number", "signers", "recipient", "seal", "note", "cc", "printer", "printed", "copy_number", "secrecy", "urgency")
+        f = self.mapping(node, "meta.formal", ("mark",), keys)
+
+        def names(key: str) -> tuple[str, ...]:
+            value = f[key]
+            items = [value] if isinstance(value, ScalarNode) else self.sequence(value, f"meta.formal.{key}")
+            return tuple(self.plain(item, f"meta.formal.{key}") for item in items)
+
+        def text(key: str) -> str:
+            return self.plain(f[key], f"meta.formal.{key}") if key in f else ""
+
+        return Formal(
+            marks=names("mark"),
+            number=text("number"),
+            signers=names("signers") if "signers" in f else (),
+            recipient=text("recipient"),
+            seal=self.boolean(f["seal"], "meta.formal.seal") if "seal" in f else False,
+            note=text("note"),
+            cc=names("cc") if "cc" in f else (),
+            printer=text("printer"),
+            printed=self.date(f["printed"], "meta.formal.printed") if "printed" in f else None,
+            copy_number=text("copy_number"),
+            secrecy=text("secrecy"),
+            urgency=text("urgency"),
         )
 
     def figures(self, node: Node) -> dict[str, Figure]:
@@ -185,7 +214,7 @@ class _Reader:
         what = f"figure '{name}'"
         if isinstance(node, ScalarNode):  # shorthand: 审结: 130
             return Figure(name, self.source.at(node), value=self.number(node, what))
-        f = self.mapping(node, what, (), ("value", "last_year", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100"))
+        f = self.mapping(node, what, (), ("value", "last_year", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100", "from"))
         if "formula" in f and ("value" in f or "last_year" in f):
             raise self.fail(node, f"{what} has a formula, so it takes no 'value' or 'last_year': both are computed")
         if not f.keys() & {"value", "formula", "last_year"}:
@@ -204,6 +233,7 @@ class _Reader:
             counts=self.text(f["counts"], f"{what}.counts") if "counts" in f else None,
             at_most=self.plain(f["at_most"], f"{what}.at_most") if "at_most" in f else "",
             over_100=self.boolean(f["over_100"], f"{what}.over_100") if "over_100" in f else False,
+            source_unit=self.plain(f["from"], f"{what}.from") if "from" in f else "",
         )
 
     def blocks(self, node: Node, what: str) -> tuple[Block, ...]:

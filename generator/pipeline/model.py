@@ -61,6 +61,7 @@ class Figure:
     counts: Text | None = None  # for a stated rate: the formula of counts it must agree with
     at_most: str = ""  # name of a figure this one cannot exceed (调解成功 ≤ 调解)
     over_100: bool = False  # a percentage that may exceed 100 (增长率)
+    source_unit: str = ""  # the unit that reports it (`from: 区司法局`), for collect/merge
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,24 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class Formal:
+    """What only the formal 公文 edition prints: 版头, 主送, 落款 layout, 附注 and 版记 (GB/T 9704 §7)."""
+
+    marks: tuple[str, ...]  # 发文机关标志, one per issuer (联合行文: the leading issuer first)
+    number: str = ""  # 发文字号 宛政〔2025〕8号
+    signers: tuple[str, ...] = ()  # 签发人 (上行文)
+    recipient: str = ""  # 主送机关, ending with ：
+    seal: bool = False  # sealed 落款 layout (§7.3.5.1)
+    note: str = ""  # 附注 （此件公开发布）
+    cc: tuple[str, ...] = ()  # 抄送机关
+    printer: str = ""  # 印发机关
+    printed: datetime.date | None = None  # 印发日期
+    copy_number: str = ""  # 份号
+    secrecy: str = ""  # 密级和保密期限
+    urgency: str = ""  # 紧急程度
+
+
+@dataclass(frozen=True)
 class Meta:
     year: int
     region: str
@@ -149,6 +168,7 @@ class Meta:
     published: Publication | None = None
     signature: Signature | None = None
     layout: str | None = None
+    formal: Formal | None = None
 
 
 @dataclass(frozen=True)
