@@ -1,76 +1,230 @@
-"""Layout profiles: the GB/T 9704 numbers shared by the PDF and DOCX writers.
+"""Layout profiles: the GB/T 9704 numbers the PDF and DOCX writers share, as a typed schema.
 
-A profile is YAML in templates/layouts/. A unit's own profile says `extends: gbt9704` and
-overrides single values; a key the base profile does not have is an error (a typo would
-otherwise be silently ignored).
+A profile is YAML in templates/layouts/. The schema below is the one list of what a profile may
+say: every key with its type, and its unit in its name (`_mm` millimetres, `_pt` points,
+`_twips` twentieths of a point, `_chars` characters of the body size). A unit's own profile
+names the profile it starts from with `extends:` (gbt9704 when it says nothing) and overrides
+single values; every mistake in it (an unknown key, a wrong type, a number out of range, an
+`extends` that loops) is reported with file, line and column, in the words of the clerk's
+colleague who wrote it.
 """
 from __future__ import annotations
 
-import copy
+import math
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.pipeline import yamlsource
+from generator.chinese import did_you_mean
 from generator.errors import DataError
+from generator.pipeline import yamlsource
 from generator.resources import templates_dir
 
 LAYOUTS_DIR = templates_dir() / "layouts"
 DEFAULT_LAYOUT = "gbt9704"
 
-Profile = dict[str, Any]
+
+class PageSpec(TypedDict):
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float
+    margin_left_mm: float
+    margin_right_mm: float
+    margin_bottom_mm: float
+
+
+class GridSpec(TypedDict):
+    lines_per_page: int
+    chars_per_line: int
+    line_pitch_twips: int
+    body_char_spacing_pt: float
+    docx_char_spacing_twips: int
+
+
+class FontCandidate(TypedDict, total=False):
+    """One candidate for the PDF: an installed family, or a file of the fonts folder."""
+
+    family: str
+    file: str
+    weight: int
+
+
+class FontSpec(TypedDict):
+    size_pt: float
+    bold: bool
+    docx: str  # the office font the DOCX names
+    pdf: list[FontCandidate]  # candidates for the PDF, best first
+
+
+class FontsSpec(TypedDict):
+    title: FontSpec
+    body: FontSpec
+    heading1: FontSpec
+    heading2: FontSpec
+    heading3: FontSpec
+    heading4: FontSpec
+    table: NotRequired[FontSpec]  # without it, tables are set in the body font
+    page_number: FontSpec
+
+
+class ParagraphSpec(TypedDict):
+    first_line_indent_chars: float
+    justify: bool
+
+
+class PageNumberSpec(TypedDict):
+    form: str  # "— {n} —"
+    below_type_area_mm: float
+    outer_indent_chars: float
+
+
+class ClosingSpec(TypedDict):
+    issuer_right_indent_chars: float
+    date_shift_chars: float
+
+
+class Profile(TypedDict):
+    page: PageSpec
+    grid: GridSpec
+    fonts: FontsSpec
+    paragraph: ParagraphSpec
+    page_number: PageNumberSpec
+    closing: ClosingSpec
+
+
+# What a number may be, by the unit its key ends with: a typo of a digit should not pass.
+_UNITS: dict[str, tuple[str, float, float]] = {
+    "_mm": ("毫米", 0, 1000),
+    "_pt": ("磅", -100, 200),
+    "_twips": ("缇（1/20 磅）", -2000, 20000),
+    "_chars": ("字", 0, 50),
+    "weight": ("CSS 字重", 100, 1000),
+}
+_COUNTS = ("个", 1, 200)  # lines_per_page, chars_per_line, weight …
+_ROOT = "版式配置"
 
 
 def find(name_or_path: str, relative_to: Path | None = None) -> Path:
     """A profile named in the data or on the command line: a path, or a name in templates/layouts/."""
-    candidates = [Path(name_or_path)]
-    if relative_to is not None:
-        candidates.insert(0, relative_to / name_or_path)
-    candidates.append(LAYOUTS_DIR / f"{name_or_path}.yaml")
+    folders = [relative_to] if relative_to is not None else []
+    candidates = [folder / name for folder in folders for name in (name_or_path, f"{name_or_path}.yaml")]
+    candidates += [Path(name_or_path), LAYOUTS_DIR / f"{name_or_path}.yaml"]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    known = ", ".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
-    raise DataError(None, f"layout profile '{name_or_path}' not found; expected a file path or one of: {known}")
+    known = "、".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
+    raise DataError(None, f"找不到版式配置“{name_or_path}”；请写版式配置文件的路径，或以下名称之一：{known}")
 
 
 def load(name_or_path: str = DEFAULT_LAYOUT, relative_to: Path | None = None) -> Profile:
-    path = find(name_or_path, relative_to)
+    """The profile, complete and checked against the schema."""
+    return _load(find(name_or_path, relative_to), ())
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
     source, node = yamlsource.read(path)
-    values = _plain(node)
-    if not isinstance(values, dict):
-        raise DataError(source.at(node), "a layout profile must be a mapping")
-    base_name = values.pop("extends", None)
-    if base_name is None:
+    if not isinstance(node, MappingNode):
+        raise DataError(source.at(node), "版式配置应由“键: 值”组成，例如 page: 下面写 margin_top_mm: 37")
+    fields = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
+    builtin = path.resolve() == (LAYOUTS_DIR / f"{DEFAULT_LAYOUT}.yaml").resolve()
+    base: dict[str, Any] = {}
+    if "extends" in fields:
+        value = fields["extends"][1]
+        if not isinstance(value, ScalarNode) or not value.value:
+            raise DataError(source.at(value), "extends 应写一个版式配置的名称或路径，例如 extends: gbt9704")
+        base_path = find(str(value.value), path.parent)
+        if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+            raise DataError(source.at(value), f"extends 形成了循环：{base_path.name} 又回到了本文件")
+        base = dict(_load(base_path, (*chain, path)))
+    elif not builtin:
+        base = dict(load(DEFAULT_LAYOUT))
+    reader = _Reader(source)
+    override = reader.mapping(node, Profile, _ROOT, partial=bool(base))
+    merged = _merge(base, override)
+    if base:
+        reader.require(node, Profile, merged, _ROOT)
+    return typing.cast(Profile, merged)
+
+
+class _Reader:
+    """Checks a profile's nodes against the TypedDicts above; errors name the node's place."""
+
+    def __init__(self, source: yamlsource.Source) -> None:
+        self.source = source
+
+    def fail(self, node: Node, message: str) -> DataError:
+        return DataError(self.source.at(node), message)
+
+    def mapping(self, node: Node, schema: type, where: str, partial: bool) -> dict[str, Any]:
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{where} 应由“键: 值”组成，这里写的是{yamlsource.describe(node)}")
+        hints = typing.get_type_hints(schema)
+        values: dict[str, Any] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if where == _ROOT and name == "extends":  # read by _load
+                continue
+            if name not in hints:
+                known = "、".join(hints)
+                raise self.fail(key, f"{where} 中没有“{name}”这一项{did_you_mean(name, hints)}；可用的有：{known}")
+            values[name] = self.value(value, hints[name], f"{where}.{name}" if where != _ROOT else name, partial)
+        if not partial:
+            self.require(node, schema, values, where)
         return values
-    base = load(str(base_name), path.parent)
-    _merge(base, values, node, source, ())
-    return base
+
+    def require(self, node: Node, schema: type, values: dict[str, Any], where: str) -> None:
+        """Every required key present, at every level (after merging with the base profile)."""
+        hints = typing.get_type_hints(schema)
+        for name in sorted(getattr(schema, "__required_keys__", ())):
+            if name not in values:
+                raise self.fail(node, f"{where} 缺少“{name}”；写上它，或用 extends: gbt9704 继承国家标准的数值")
+            inner = hints[name]
+            if _is_typeddict(inner) and isinstance(values[name], dict):
+                self.require(node, inner, values[name], f"{where}.{name}" if where != _ROOT else name)
+
+    def value(self, node: Node, kind: Any, where: str, partial: bool) -> Any:
+        if _is_typeddict(kind):
+            values = self.mapping(node, kind, where, partial)
+            if kind is FontCandidate and not values.keys() & {"family", "file"}:
+                raise self.fail(node, f"{where} 的每一项应写 family（已安装的字体）或 file（.fonts/ 中的字体文件）")
+            return values
+        origin = typing.get_origin(kind)
+        if origin is NotRequired:
+            return self.value(node, typing.get_args(kind)[0], where, partial)
+        if origin is list:
+            if not isinstance(node, SequenceNode):
+                raise self.fail(node, f"{where} 应为列表（每行以“- ”开头），这里写的是{yamlsource.describe(node)}")
+            item = typing.get_args(kind)[0]
+            return [self.value(child, item, where, False) for child in node.value]
+        scalar = yamlsource.scalar_value(node) if isinstance(node, ScalarNode) else None
+        if kind is bool:
+            if not isinstance(scalar, bool):
+                raise self.fail(node, f"{where} 应为 true 或 false，这里写的是{yamlsource.describe(node)}")
+            return scalar
+        if kind is str:
+            if not isinstance(scalar, str) or not scalar.strip():
+                raise self.fail(node, f"{where} 应为文字，这里写的是{yamlsource.describe(node)}")
+            return scalar
+        unit, low, high = next((u for suffix, u in _UNITS.items() if where.endswith(suffix)), _COUNTS)
+        numeric = isinstance(scalar, (int, float)) and not isinstance(scalar, bool) and math.isfinite(scalar)
+        if not numeric or (kind is int and not isinstance(scalar, int)) or not low <= scalar <= high:
+            what = "整数" if kind is int else "数字"
+            raise self.fail(node, f"{where} 应为 {low:g} 至 {high:g} 之间的{what}（单位：{unit}），这里写的是{yamlsource.describe(node)}")
+        return scalar
 
 
-def _plain(node: Node) -> Any:
-    if isinstance(node, MappingNode):
-        return {key.value: _plain(value) for key, value in node.value}
-    if isinstance(node, SequenceNode):
-        return [_plain(item) for item in node.value]
-    return yamlsource.scalar_value(node)
+def _is_typeddict(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, dict) and hasattr(kind, "__required_keys__")
 
 
-def _merge(base: Profile, override: Profile, node: MappingNode, source: yamlsource.Source, path: tuple[str, ...]) -> None:
-    """Override base values in place; lists (font candidates) are replaced whole."""
-    nodes = {key.value: (key, value) for key, value in node.value}
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Override base values; nested mappings merge, lists (font candidates) are replaced whole."""
+    merged = dict(base)
     for key, value in override.items():
-        if key == "extends" and not path:
-            continue
-        key_node, value_node = nodes[key]
-        if key not in base:
-            where = ".".join(path) or "the profile"
-            raise DataError(source.at(key_node), f"unknown layout key '{key}' in {where}; expected one of: {', '.join(base)}")
-        if isinstance(base[key], dict) and isinstance(value, dict):
-            _merge(base[key], value, value_node, source, path + (key,))
-        else:
-            base[key] = copy.deepcopy(value)
+        merged[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return merged
 
 
 def type_area_mm(profile: Profile) -> tuple[float, float]:
@@ -84,3 +238,6 @@ def type_area_mm(profile: Profile) -> tuple[float, float]:
 
 def line_pitch_pt(profile: Profile) -> float:
     return profile["grid"]["line_pitch_twips"] / 20
+
+
+__all__ = ["DEFAULT_LAYOUT", "Profile", "find", "line_pitch_pt", "load", "type_area_mm"]
