@@ -66,13 +66,14 @@ def _author(text: str) -> str:
 # -- commands -------------------------------------------------------------------------------
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.commands.build import build, parse_formats
+    from generator.commands.build import build, edition, parse_formats
     from generator.pipeline import open_report
 
     formats = parse_formats(args.format)
     loaded = open_report(args.data, args.layout)
-    out_dir = args.output if args.output is not None else Path("out") / str(loaded.document.year)
-    result = build(loaded.document, loaded.profile, out_dir, formats)
+    document = edition(loaded.document, args.edition)
+    out_dir = args.output if args.output is not None else Path("out") / str(document.year)
+    result = build(document, loaded.profile, out_dir, formats)
     for note in result.notes:
         print(f"提示：{note}", file=sys.stderr)
     for path in result.written:
@@ -173,6 +174,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<年份>/）")
     build.add_argument("--format", default="docx,pdf,html,txt", help="要生成的格式，用逗号分隔（默认 docx,pdf,html,txt）")
     build.add_argument("--layout", help="版式配置的名称或文件（默认取数据中的 meta.layout，否则为 gbt9704）")
+    build.add_argument("--edition", choices=("web", "formal"), default="web",
+                       help="web：网站公开版（默认）；formal：带版头和版记的正式公文，需要数据中的 meta.formal")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="校验数据、校对报告；有错误时退出码为 1", description="校验数据、校对报告。有错误时退出码为 1，数据文件无法读取时为 2。")

@@ -1,6 +1,7 @@
 """`build`: a resolved report → DOCX, PDF, HTML and TXT, written all-or-nothing."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +33,19 @@ def file_stem(document: Document) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "", document.title) or f"report-{document.year}"
 
 
+def edition(document: Document, name: str) -> Document:
+    """The document set as the named edition; the formal one needs meta.formal in the data."""
+    if name == "formal" and document.formal is None:
+        raise DataError(None, "正式公文版需要数据中的 meta.formal（发文机关标志、发文字号、签发人等），写法见 docs/data-format.md")
+    return dataclasses.replace(document, edition=name)
+
+
 def build(document: Document, profile: layout.Profile, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
-    """Write each format of `document` into `out_dir`, named after its title."""
+    """Write each format of `document` into `out_dir`, named after its title (the formal
+    edition's files end in （正式公文）, so both editions can sit in one folder)."""
     result = BuildResult()
-    outputs = {out_dir / f"{file_stem(document)}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
+    stem = file_stem(document) + ("（正式公文）" if document.edition == "formal" else "")
+    outputs = {out_dir / f"{stem}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
     result.written = write_all(outputs)
     return result
 

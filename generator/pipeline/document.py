@@ -65,6 +65,27 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Formal:
+    """The formal 公文 edition's parts (GB/T 9704 §7.2–7.4), as they print."""
+
+    marks: tuple[str, ...]  # 发文机关标志, the leading issuer first
+    number: str = ""  # 发文字号
+    signers: tuple[str, ...] = ()  # 签发人
+    recipient: str = ""  # 主送机关
+    seal: bool = False  # sealed 落款 layout
+    note: str = ""  # 附注
+    cc: tuple[str, ...] = ()  # 抄送机关
+    printer: str = ""  # 印发机关
+    printed: str = ""  # 印发日期 as printed: 2025年3月20日
+    copy_number: str = ""  # 份号
+    secrecy: str = ""  # 密级和保密期限
+    urgency: str = ""  # 紧急程度
+
+
+EDITIONS = ("web", "formal")  # the public web edition; the formal 公文 with 版头 and 版记
+
+
+@dataclass(frozen=True)
 class Document:
     year: int
     title_lines: tuple[str, ...]
@@ -77,6 +98,8 @@ class Document:
     signature_issuer: str = ""
     signature_date: str = ""  # 2025年3月25日
     layout: str = ""  # name of a layout profile asked for by the data
+    formal: Formal | None = None  # what the formal edition prints, when the data gives it
+    edition: str = "web"  # which edition writers set: one of EDITIONS
     figures_used: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property

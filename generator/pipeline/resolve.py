@@ -60,6 +60,7 @@ class _Resolver:
             signature_issuer=self.render(m.signature.issuer) if m.signature else "",
             signature_date=chinese_date(m.signature.date) if m.signature else "",
             layout=m.layout or "",
+            formal=_formal(m.formal),
             figures_used=frozenset(self.used),
         )
 
@@ -156,3 +157,12 @@ def _spans(marked: str) -> tuple[doc.Span, ...]:
     return tuple(spans) or (doc.Span(""),)
 
 
+def _formal(formal: model.Formal | None) -> doc.Formal | None:
+    if formal is None:
+        return None
+    return doc.Formal(
+        marks=formal.marks, number=formal.number, signers=formal.signers, recipient=formal.recipient,
+        seal=formal.seal, note=formal.note, cc=formal.cc, printer=formal.printer,
+        printed=chinese_date(formal.printed) if formal.printed else "",
+        copy_number=formal.copy_number, secrecy=formal.secrecy, urgency=formal.urgency,
+    )
