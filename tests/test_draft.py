@@ -35,7 +35,7 @@ def test_draft_refuses_to_overwrite(data_dir):
     before = (data_dir / "2025.yaml").read_bytes()
     result = generator("draft", "2025", "--data-dir", str(data_dir))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"error: {data_dir / '2025.yaml'} exists already; draft never overwrites a data file — rename or delete it first"
+    assert result.stderr.strip() == f"错误：{data_dir / '2025.yaml'} 已经存在；起草从不覆盖数据文件，请先改名或删除它"
     assert (data_dir / "2025.yaml").read_bytes() == before
 
 

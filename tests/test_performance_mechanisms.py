@@ -185,7 +185,7 @@ def test_fonts_folder_files_resolve_through_fontconfig(document_2024):
     assert "@font-face" not in html.render(document_2024, profile, resolved)
     for face in from_folder:  # the notes still name the files
         if face.skipped:
-            assert any(note.endswith(f"not installed; using {face.path.name}") for note in resolved.notes())
+            assert any(note.endswith(f"，PDF 改用 {face.path.name}") for note in resolved.notes())
 
 
 @needs_fandol

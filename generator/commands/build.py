@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.atomic import write_all
 from generator.config import layout
-from generator.errors import DataError
+from generator.errors import DataError, EngineError
 from generator.pipeline.document import Document
 
 FORMATS = ("docx", "pdf", "html", "txt")
@@ -43,11 +43,28 @@ def edition(document: Document, name: str) -> Document:
 def build(document: Document, profile: layout.Profile, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
     """Write each format of `document` into `out_dir`, named after its title (the formal
     edition's files end in （正式公文）, so both editions can sit in one folder)."""
+    if "pdf" in formats:
+        _check_pdf_engine(document, profile, out_dir, formats)
     result = BuildResult()
     stem = file_stem(document) + ("（正式公文）" if document.edition == "formal" else "")
     outputs = {out_dir / f"{stem}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
     result.written = write_all(outputs)
     return result
+
+
+def _check_pdf_engine(document: Document, profile: layout.Profile, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """When the PDF cannot be made (a guard of its patches tripped), write the other formats
+    asked for and stop with the guard's one line."""
+    from generator.writers import pdf
+
+    try:
+        pdf.check_engine()
+    except EngineError as error:
+        others = tuple(fmt for fmt in formats if fmt != "pdf")
+        if not others:
+            raise
+        build(document, profile, out_dir, others)
+        raise EngineError(f"{error}（{'、'.join(others)} 已写入 {out_dir}）") from None
 
 
 def _write(fmt: str, document: Document, profile: layout.Profile, path: Path) -> list[str]:

@@ -57,11 +57,13 @@ def rows(last: Report, this: Report) -> list[Row]:
 
 
 def csv_text(table: list[Row]) -> str:
-    """UTF-8 with BOM, so Excel and WPS open the Chinese intact."""
+    """UTF-8 with BOM, so Excel and WPS open the Chinese intact. Text cells that a spreadsheet
+    would take for a formula (=, +, -, @ first) are prefixed with ' (OWASP: CSV injection);
+    the number columns are numbers and stay as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(row.cells() for row in table)
+    writer.writerows((*map(_not_a_formula, row.cells()[:3]), *row.cells()[3:]) for row in table)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -102,3 +104,7 @@ def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path) 
         out_dir / f"{name}.docx": lambda path: write_docx(last, this, profile, path),
     })
     return terminal_text(rows(last, this)), written
+
+
+def _not_a_formula(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -21,20 +21,25 @@ from generator.pipeline.yamlsource import Source
 
 
 
+# The header a draft starts with; a draft made from a draft gets the new one only.
+_DRAFT_HEADER = re.compile(r"\A# \d{4} 年度草稿.*\n(?:# .*\n)?")
+
+
 def draft(year: int, data_dir: Path) -> tuple[Path, Path, int]:
     """Write data_dir/<year>.yaml; returns (new file, file it was made from, figures to fill in)."""
     target = data_dir / f"{year}.yaml"
     if target.exists():
-        raise DataError(None, f"{target} exists already; draft never overwrites a data file — rename or delete it first")
+        raise DataError(None, f"{target} 已经存在；起草从不覆盖数据文件，请先改名或删除它")
     earlier = [y for y in years_in(data_dir) if y < year]
     if not earlier:
-        raise DataError(None, f"no earlier data/<year>.yaml in {data_dir} to draft {year} from")
+        raise DataError(None, f"{data_dir} 中没有早于 {year} 年的 <年份>.yaml，无从起草；可先用 python -m generator import 导入去年发布的报告")
     origin = data_dir / f"{earlier[-1]}.yaml"
     load(origin)  # refuse to draft from a file that does not validate
     source, root = yamlsource.read(origin)
     text, to_fill = _rolled_forward(source, root, year)
-    header = f"# Draft for {year}, made from {origin.name} on {datetime.date.today().isoformat()}: fill in every figure's value\n# (`make check YEAR={year}` lists them) and rewrite the text for {year}.\n"
-    _write_new(target, header + text)
+    header = (f"# {year} 年度草稿，由 {origin.name} 于 {datetime.date.today().isoformat()} 生成：请填写每项数据的 value\n"
+              f"# （make check YEAR={year} 会逐项列出），并按 {year} 年的情况改写正文。\n")
+    _write_new(target, header + _DRAFT_HEADER.sub("", text, count=1))
     return target, origin, to_fill
 
 
@@ -98,6 +103,6 @@ def _write_new(target: Path, text: str) -> None:
     try:
         os.link(temp, target)  # fails if target appeared meanwhile: never overwrite
     except FileExistsError:
-        raise DataError(None, f"{target} exists already; draft never overwrites a data file") from None
+        raise DataError(None, f"{target} 已经存在；起草从不覆盖数据文件") from None
     finally:
         temp.unlink()

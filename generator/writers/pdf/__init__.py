@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator.writers.pdf import fonts as font_resolution
 from generator.pipeline.document import Document
 from generator.config.layout import Profile
+from generator.errors import EngineError
 from generator.writers import html
 
 if TYPE_CHECKING:
@@ -24,16 +25,27 @@ if TYPE_CHECKING:
 _font_config: tuple[object, FontConfiguration] | None = None
 
 
+def check_engine() -> None:
+    """Import WeasyPrint and check the patches' guards; EngineError (one line) when it cannot be
+    loaded or is not the version the patches were written for. `build` asks before writing."""
+    from generator.writers.pdf import startup
+
+    try:
+        startup.load()
+    except (ImportError, OSError) as error:
+        raise EngineError(f"WeasyPrint 无法加载（{error}）：请运行 make setup；或先只生成其他格式：--format docx,html,txt") from None
+    from generator.writers.pdf import justify
+
+    justify.check()
+
+
 def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
-    from generator.writers.pdf import startup as weasyprint_startup
+    from generator.writers.pdf import justify, startup
 
-    HTML = weasyprint_startup.load().HTML
-
-    from generator.writers.pdf import justify
-
+    HTML = startup.load().HTML
     justify.install()
     try:
         HTML(string=page, base_url=str(html.TEMPLATES_DIR)).write_pdf(path, font_config=_shared_font_config())

@@ -41,6 +41,9 @@ from generator.resources import CACHE_DIR_ENV, FONTS_DIR_ENV, cache_dir, fonts_d
 from generator.config.layout import Profile
 
 ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "table", "page_number")
+# How a clerk names each role (the profile's key follows in brackets in the notes).
+ROLE_NAMES = {"title": "标题", "body": "正文", "heading1": "一级标题", "heading2": "二级标题", "heading3": "三级标题",
+              "heading4": "四级标题", "table": "表格", "page_number": "页码"}
 FONT_SUFFIXES = (".otf", ".ttf", ".otc", ".ttc")  # the font files fontconfig is told about
 
 # fontconfig's weight scale and the CSS weights it stands for (fontconfig's FcWeightToOpenType).
@@ -94,10 +97,10 @@ class ResolvedFonts(Mapping[str, Face]):
         by_text: dict[str, list[str]] = {}
         for face in self._faces.values():
             if face.skipped:
-                by_text.setdefault(f"{', '.join(face.skipped)} not installed; using {face.name}", []).append(face.role)
+                by_text.setdefault(f"本机未安装 {'、'.join(face.skipped)}，PDF 改用 {face.name}", []).append(face.role)
             if face.lacks_bold:
-                by_text.setdefault(f"bold asked for, but {face.name} has no bold face; set regular", []).append(face.role)
-        return [f"{', '.join(roles)}: {text}" for text, roles in by_text.items()]
+                by_text.setdefault(f"要求加粗，但 {face.name} 没有粗体，PDF 中按常规字重排印", []).append(face.role)
+        return [f"{'、'.join(f'{ROLE_NAMES[r]}（{r}）' for r in roles)}：{text}" for text, roles in by_text.items()]
 
 
 def resolve(profile: Profile) -> ResolvedFonts:
@@ -128,9 +131,9 @@ def _resolve_role(role: str, spec: dict[str, Any]) -> Face:
             tried.append(family if "weight" not in candidate else f"{family} {weight}")
     raise DataError(
         None,
-        f"no font for the PDF's {role} text: tried {', '.join(tried) or 'nothing (the profile lists no candidates)'}. "
-        f"Run `make setup` (or scripts/setup-fonts.sh) to put the free Fandol fonts into {folder}, "
-        "or install one of the families named (with Chinese coverage) on this machine",
+        f"PDF 的{ROLE_NAMES[role]}（{role}）找不到可用的字体：试过 {'、'.join(tried) or '（版式配置没有列出候选字体）'}。"
+        f"请运行 make setup（或 scripts/setup-fonts.sh）把免费的 Fandol 字体放进 {folder}，"
+        "或在本机安装上面列出的任一字体（需含中文）",
     )
 
 

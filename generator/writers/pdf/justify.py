@@ -21,8 +21,8 @@ starts: poppler reads the line as one word. The glyphs are painted where they we
 
 This reaches into WeasyPrint's internals, so it is written for one version: `install()` checks
 the version and the source of everything it replaces or relies on, and raises
-`IncompatibleWeasyPrint` when any of it differs — a silent fallback would bring ragged lines
-back unnoticed.
+`generator.errors.EngineError` when any of it differs — a silent fallback would bring ragged
+lines back unnoticed.
 """
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+from generator.errors import EngineError
+
 WEASYPRINT_VERSION = "70.0"
+PYDYF_VERSION = "0.13.0"
 
 # SHA-256 of the source of what this module replaces or relies on, in WeasyPrint 70.0:
 # - justify_line, which it replaces, and text_align, which calls it for every justified line
@@ -75,10 +78,6 @@ _NO_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH))
 _TJ_TOKEN = re.compile(r"<([0-9a-f]*)>|(-?[0-9.e+-]+)")  # a TJ string's glyphs and numbers
 
 
-class IncompatibleWeasyPrint(RuntimeError):
-    """The installed WeasyPrint is not the one the justification patch was written for."""
-
-
 def _targets() -> dict[str, Callable[..., Any]]:
     return {
         "weasyprint.layout.inline.justify_line": _original_justify_line,
@@ -99,18 +98,21 @@ def source_digest(function: Callable[..., Any]) -> str:
 
 
 def check() -> None:
-    """Raise IncompatibleWeasyPrint unless WeasyPrint is exactly what the patch was written for."""
-    if weasyprint.__version__ != WEASYPRINT_VERSION:
-        raise IncompatibleWeasyPrint(
-            f"the PDF writer's inter-character justification was written for WeasyPrint {WEASYPRINT_VERSION}, "
-            f"but {weasyprint.__version__} is installed; install the pinned version (pip install -e .) "
-            "or port generator/writers/justify.py"
-        )
+    """Raise EngineError, in one line naming the package, unless WeasyPrint and pydyf are exactly
+    what the patch was written for."""
+    versions = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
+    for package, expected in (("weasyprint", WEASYPRINT_VERSION), ("pydyf", PYDYF_VERSION)):
+        if versions[package] != expected:
+            raise EngineError(
+                f"PDF 的中文两端对齐补丁是为 {package} {expected} 编写的，本机装的是 {package} {versions[package]}："
+                f"请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
+            )
     changed = [name for name, function in _targets().items() if source_digest(function) != EXPECTED_SOURCES[name]]
     if changed:
-        raise IncompatibleWeasyPrint(
-            f"WeasyPrint {weasyprint.__version__} differs from what generator/writers/justify.py was written for: "
-            f"{', '.join(changed)} changed; port the patch and update EXPECTED_SOURCES"
+        package = changed[0].split(".")[0]
+        raise EngineError(
+            f"{package} {versions[package]} 的 {changed[0]} 与 PDF 排版补丁所依据的源代码不同"
+            f"（见 generator/writers/pdf/README.md）：请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
         )
 
 

@@ -134,11 +134,12 @@ def _with_length(tree: Any, length: str) -> Any | None:
 
 
 def install() -> None:
-    """Route cffi's parsing through the cache; idempotent, and a no-op once installed."""
-    if getattr(cffi.cparser, "_fazhi_cache_installed", False):
-        return
+    """Route cffi's parsing through the cache; idempotent. `cffi.cparser._get_parser` is private:
+    where a cffi release lacks it, nothing is replaced and cffi parses as it always does."""
+    original = getattr(cffi.cparser, "_get_parser", None)
+    if getattr(cffi.cparser, "_fazhi_cache_installed", False) or original is None:
+        return  # installed already, or a cffi without this private function: parse as cffi does
     parse_trees = _load()
-    original = cffi.cparser._get_parser
     caching_parser = _CachingParser(parse_trees, original)
     cffi.cparser._get_parser = lambda: caching_parser
     cffi.cparser._fazhi_cache_installed = True
