@@ -23,21 +23,19 @@ done
 no_fandol() {
     cat >&2 <<MSG
 setup-fonts: $1
-  The PDF then falls back to other installed fonts (Noto CJK), which lack a 仿宋 and a 楷体.
-  To get the intended look, either
-    - copy ${FILES[*]}
-      (from CTAN's "fandol" package, or from any TeX Live installation) into
-      $DEST/, or
-    - install the office fonts 仿宋_GB2312, 楷体_GB2312, 黑体, 宋体 and 方正小标宋简体
-      (if you hold licences for them) in your system's font folder.
-  make repeats this note until the six files are in .fonts/; \`mkdir -p .fonts &&
-  touch .fonts/.stamp\` silences it.
+  PDF 将改用本机其他字体（Noto CJK），其中没有仿宋和楷体。要得到应有的效果，可以：
+    - 把 ${FILES[*]}
+      （CTAN 的 fandol 软件包或任一 TeX Live 安装中都有）复制到 $DEST/；或
+    - 在系统字体文件夹中安装办公字体 仿宋_GB2312、楷体_GB2312、黑体、宋体 和 方正小标宋简体
+      （需有授权）。
+  在这六个文件放进 .fonts/ 之前，make 每次都会提示；不想再看到提示，可运行
+  mkdir -p .fonts && touch .fonts/.stamp
 MSG
     exit 0
 }
 
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 ||
-    no_fandol "no apt-get/dpkg-deb on this machine, so the Fandol fonts were not fetched."
+    no_fandol "这台电脑没有 apt-get/dpkg-deb，未能下载 Fandol 字体。"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -50,7 +48,7 @@ fi
 
 download() { (cd "$tmp/deb" && apt-get download -qq "$PKG" >"$tmp/apt.log" 2>&1); }
 
-say "fetching the Fandol fonts (Debian package $PKG, about 50 MB)"
+say "正在下载 Fandol 字体（Debian 软件包 $PKG，约 50 MB）"
 if ! download; then
     # A fresh machine may have no package lists yet.
     if [ "$(id -u)" -eq 0 ]; then
@@ -60,20 +58,20 @@ if ! download; then
     fi
     if ! download; then
         sed 's/^/  apt-get: /' "$tmp/apt.log" >&2
-        no_fandol "could not download the Debian package $PKG."
+        no_fandol "无法下载 Debian 软件包 $PKG。"
     fi
 fi
 
 deb=$(find "$tmp/deb" -name "${PKG}_*.deb" | head -n 1)
-[ -n "$deb" ] || no_fandol "apt-get download produced no $PKG package."
+[ -n "$deb" ] || no_fandol "apt-get download 没有下载到 $PKG 软件包。"
 dpkg-deb -x "$deb" "$tmp/root"
 
 mkdir -p "$DEST"
 for f in "${FILES[@]}"; do
     src=$(find "$tmp/root" -type f -name "$f" | head -n 1)
-    [ -n "$src" ] || no_fandol "$f is not in this version of $PKG."
+    [ -n "$src" ] || no_fandol "这一版本的 $PKG 中没有 $f。"
     cp "$src" "$DEST/.$f.part"
     chmod 644 "$DEST/.$f.part"
     mv -f "$DEST/.$f.part" "$DEST/$f"
 done
-say "installed ${#FILES[@]} Fandol fonts into $DEST"
+say "已把 ${#FILES[@]} 个 Fandol 字体装入 $DEST"

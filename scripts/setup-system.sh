@@ -5,6 +5,8 @@
 #   poppler-utils                                      -> pdftotext/pdftoppm, used by the tests
 #   chromium, libatomic1                               -> the browser tests of the review page
 #                                                         (libatomic1: Playwright's bundled node)
+#   libreoffice-writer-nogui, libreoffice-calc-nogui   -> the tests' round trips of a reviewed
+#                                                         DOCX (absorb) and a returned XLSX (merge)
 #   python3-venv                                       -> only if `python3 -m venv` cannot work
 #
 # Idempotent and silent when everything is present. Runs apt-get (through sudo when not root);
@@ -13,24 +15,25 @@
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium libatomic1)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium libatomic1
+          libreoffice-writer-nogui libreoffice-calc-nogui)
 
 say() { printf 'setup-system: %s\n' "$*" >&2; }
 
 venv_works() { "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; }
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-    venv_works || say "'$PYTHON -m venv' will not work: install Python's venv/ensurepip module."
+    venv_works || say "'$PYTHON -m venv' 无法使用：请安装 Python 的 venv/ensurepip 模块。"
     cat >&2 <<'MSG'
-setup-system: this is not a Debian/Ubuntu machine (no apt-get/dpkg), so nothing was installed.
-  Please install these yourself with your system's package manager:
-    - Pango >= 1.44 with its FreeType/fontconfig backend (pangoft2), HarfBuzz including the
-      hb-subset library, fontconfig                      (WeasyPrint needs them for the PDF)
-    - Noto CJK fonts (Noto Serif CJK SC, Noto Sans CJK SC)
-    - poppler's command-line tools (pdftotext, pdftoppm)  (used by the tests)
-    - Chromium at /usr/bin/chromium                        (browser tests; skipped without it)
-    - Python >= 3.11 with the venv module
-  e.g. Fedora: dnf install pango harfbuzz fontconfig google-noto-sans-cjk-fonts \
+setup-system: 这台电脑不是 Debian/Ubuntu（没有 apt-get/dpkg），因此没有安装任何软件包。
+  请用本系统的软件包管理器自行安装：
+    - Pango >= 1.44（含 pangoft2）、含 hb-subset 库的 HarfBuzz、fontconfig（生成 PDF 需要）
+    - Noto CJK 字体（Noto Serif CJK SC、Noto Sans CJK SC）
+    - poppler 命令行工具（pdftotext、pdftoppm；测试用）
+    - /usr/bin/chromium 的 Chromium（浏览器测试用；没有则跳过）
+    - LibreOffice Writer 和 Calc（往返测试用；没有则跳过）
+    - Python >= 3.11 及其 venv 模块
+  例如 Fedora: dnf install pango harfbuzz fontconfig google-noto-sans-cjk-fonts \
                    google-noto-serif-cjk-fonts poppler-utils chromium
        Arch:   pacman -S pango harfbuzz fontconfig noto-fonts-cjk poppler chromium
        macOS:  brew install pango harfbuzz poppler  (and the Noto CJK fonts)
@@ -60,34 +63,34 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
     SUDO=(sudo)
 else
-    say "missing packages: ${missing[*]}"
-    say "you are not root and there is no sudo; as root, run:"
+    say "缺少软件包：${missing[*]}"
+    say "当前不是 root 用户，也没有 sudo；请以 root 身份运行："
     say "  apt-get update && apt-get install --no-install-recommends ${missing[*]}"
     exit 1
 fi
 
-say "installing ${missing[*]}"
+say "正在安装 ${missing[*]}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # apt's output goes to a log that is shown only if something fails.
 run_apt() {
     "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q "$@" >"$log" 2>&1 || {
         cat "$log" >&2
-        say "apt-get $* failed"
+        say "apt-get $* 失败"
         return 1
     }
 }
-run_apt update || say "warning: continuing with the package lists already on this machine"
+run_apt update || say "提示：软件包列表未能更新，继续使用本机已有的列表"
 # Install what this distribution knows; name what it does not (e.g. an older release).
 known=()
 for pkg in "${missing[@]}"; do
     if apt-cache show "$pkg" >/dev/null 2>&1; then
         known+=("$pkg")
     else
-        say "warning: no package '$pkg' here; install its equivalent by hand"
+        say "提示：本系统没有软件包 '$pkg'，请手动安装相应的软件"
     fi
 done
 if [ ${#known[@]} -gt 0 ]; then
     run_apt install -y --no-install-recommends "${known[@]}" || exit 1
 fi
-say "done"
+say "完成"
