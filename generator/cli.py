@@ -157,6 +157,28 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collect(args: argparse.Namespace) -> int:
+    from generator.commands.forms import text_table
+    from generator.commands.forms.collect import collect
+    from generator.pipeline import open_report
+
+    loaded = open_report(args.data)
+    collected = collect(loaded, args.output or Path("forms") / str(loaded.report.meta.year))
+    for note in collected.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    print(text_table(collected.lines()), end="")
+    print(f"共 {len(collected.forms)} 个单位、{sum(count for _, count, _ in collected.forms)} 项数字；单位名单已写入 {collected.units_csv}")
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.commands.forms.merge import merge
+    from generator.pipeline import open_report
+
+    print(merge(open_report(args.data), args.forms, args.dry_run).summary(), end="")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its help option in Chinese."""
 
@@ -215,6 +237,17 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
     serve.add_argument("--out-dir", type=Path, default=Path("out"), help="生成下载文件的位置，每年一个 <年份>/ 文件夹（默认 out）")
     serve.set_defaults(run=_serve)
+
+    collect = commands.add_parser("collect", help="为每个填报单位生成数据填报表（XLSX）", description="按数字的 from（填报单位）为每个单位生成一份数据填报表（XLSX），并列出单位名单；由公式计算的数字不需填报。")
+    collect.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    collect.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 forms/<年份>/）")
+    collect.set_defaults(run=_collect)
+
+    merge = commands.add_parser("merge", help="把交回的数据填报表合并进数据文件", description="把各单位交回的数据填报表合并进数据文件：先检查全部表格，有错误时不改动任何文件。")
+    merge.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    merge.add_argument("forms", type=Path, nargs="+", help="交回的填报表（.xlsx），或存放它们的文件夹")
+    merge.add_argument("--dry-run", action="store_true", help="只列出将要写入的数字，不改动数据文件")
+    merge.set_defaults(run=_merge)
     return top
 
 

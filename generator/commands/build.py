@@ -5,6 +5,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from generator.atomic import write_all
 from generator.config import layout
@@ -47,8 +48,11 @@ def build(document: Document, profile: layout.Profile, out_dir: Path, formats: t
         _check_pdf_engine(document, profile, out_dir, formats)
     result = BuildResult()
     stem = file_stem(document) + ("（正式公文）" if document.edition == "formal" else "")
-    outputs = {out_dir / f"{stem}.{fmt}": (lambda path, fmt=fmt: result.notes.extend(_write(fmt, document, profile, path))) for fmt in formats}
-    result.written = write_all(outputs)
+
+    def writer(fmt: str) -> Callable[[Path], None]:
+        return lambda path: result.notes.extend(_write(fmt, document, profile, path))
+
+    result.written = write_all({out_dir / f"{stem}.{fmt}": writer(fmt) for fmt in formats})
     return result
 
 

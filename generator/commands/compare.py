@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from generator.atomic import write_all
@@ -51,6 +50,7 @@ def rows(last: Report, this: Report) -> list[Row]:
         current: FigureValue | None = this_values.get(name)
         before: FigureValue | None = last_values.get(name)
         shown = current or before
+        assert shown is not None  # the name is a figure of one year or the other
         previous = before.value if before else (current.last if current else None)
         result.append(Row(name, shown.figure.label, shown.unit, previous, current.value if current else None, shown.figure.precision))
     return result

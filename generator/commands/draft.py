@@ -13,13 +13,11 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from generator.pipeline import yamlsource
 from generator.chinese import years_in
 from generator.errors import DataError
+from generator.pipeline import yamlsource
 from generator.pipeline.loader import load
 from generator.pipeline.yamlsource import Source
-
-
 
 # The header a draft starts with; a draft made from a draft gets the new one only.
 _DRAFT_HEADER = re.compile(r"\A# \d{4} 年度草稿.*\n(?:# .*\n)?")
@@ -51,7 +49,10 @@ def _rolled_forward(source: Source, root: Node, year: int) -> tuple[str, int]:
     edits.append(_replace(meta["year"], str(year)))
     for key in ("published", "signature"):
         if key in meta and "date" in _fields(meta[key]):
-            edits.append(_replace(_fields(meta[key])["date"], _shifted_date(yamlsource.scalar_value(_fields(meta[key])["date"]), shift)))
+            date_node = _fields(meta[key])["date"]
+            day = yamlsource.scalar_value(date_node) if isinstance(date_node, ScalarNode) else None
+            if isinstance(day, datetime.date):
+                edits.append(_replace(date_node, _shifted_date(day, shift)))
     to_fill = 0
     if "figures" in top:
         for _, figure in top["figures"].value:

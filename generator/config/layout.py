@@ -209,7 +209,7 @@ class _Reader:
             return scalar
         unit, low, high = next((u for suffix, u in _UNITS.items() if where.endswith(suffix)), _COUNTS)
         numeric = isinstance(scalar, (int, float)) and not isinstance(scalar, bool) and math.isfinite(scalar)
-        if not numeric or (kind is int and not isinstance(scalar, int)) or not low <= scalar <= high:
+        if not isinstance(scalar, (int, float)) or not numeric or (kind is int and not isinstance(scalar, int)) or not low <= scalar <= high:
             what = "整数" if kind is int else "数字"
             raise self.fail(node, f"{where} 应为 {low:g} 至 {high:g} 之间的{what}（单位：{unit}），这里写的是{yamlsource.describe(node)}")
         return scalar

@@ -13,11 +13,11 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.writers.pdf import fonts as font_resolution
-from generator.pipeline.document import Document
 from generator.config.layout import Profile
 from generator.errors import EngineError
+from generator.pipeline.document import Document
 from generator.writers import html
+from generator.writers.pdf import fonts as font_resolution
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration

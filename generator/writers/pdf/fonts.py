@@ -34,11 +34,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
+from generator.config.layout import FontSpec, Profile
 from generator.errors import DataError
-from generator.resources import CACHE_DIR_ENV, FONTS_DIR_ENV, cache_dir, fonts_dir
-from generator.config.layout import Profile
+from generator.resources import cache_dir, fonts_dir
 
 ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "table", "page_number")
 # How a clerk names each role (the profile's key follows in brackets in the notes).
@@ -105,10 +104,16 @@ class ResolvedFonts(Mapping[str, Face]):
 
 def resolve(profile: Profile) -> ResolvedFonts:
     """Pick each role's face from the profile's `fonts.<role>.pdf` candidates (roles it has)."""
-    return ResolvedFonts({role: _resolve_role(role, profile["fonts"][role]) for role in ROLES if role in profile["fonts"]})
+    specs = roles(profile)
+    return ResolvedFonts({role: _resolve_role(role, specs[role]) for role in ROLES if role in specs})
 
 
-def _resolve_role(role: str, spec: dict[str, Any]) -> Face:
+def roles(profile: Profile) -> dict[str, FontSpec]:
+    """The profile's fonts by role name (a role missing from the profile is left out)."""
+    return dict(profile["fonts"].items())  # type: ignore[arg-type]  # a TypedDict's values, by name
+
+
+def _resolve_role(role: str, spec: FontSpec) -> Face:
     """The first candidate found. A candidate's `weight` is the weight of its face (a file's
     own, or the one wanted from a family); without it, the role's bold setting decides."""
     bold = bool(spec.get("bold"))
@@ -182,9 +187,9 @@ def _fontconfig_fonts(config: str | None, written: int) -> tuple[dict[str, list[
     families: dict[str, list[tuple[int, int]]] = {}
     files: dict[str, str] = {}
     for line in listing.splitlines():
-        names, weight, file = (line.split("\t") + ["", ""])[:3]
+        listed, weight, file = (line.split("\t") + ["", ""])[:3]
         css_range = _css_weights(weight)
-        names = [name.replace("\\", "").strip() for name in _UNESCAPED_COMMA.split(names)]
+        names = [name.replace("\\", "").strip() for name in _UNESCAPED_COMMA.split(listed)]
         for name in names:
             families.setdefault(name.casefold(), []).append(css_range)
         if file:

@@ -302,6 +302,7 @@ class _Recorder:
                 font, size = self._fonts[operands[0]], operands[1]
             else:
                 lead, glyphs = parsed[index]
+                assert font is not None  # a TJ follows its font's Tf
                 end += (sum(font.widths[int(glyph, 16)] - after for glyph, after in glyphs) - sum(lead)) / 1000 * size
         lead, glyphs = parsed[last_run]
         (last, last_after), end = glyphs[-1], end + glyphs[-1][1] / 1000 * size
