@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import resources
 from generator.writers.pdf import fonts
 from generator.config import layout
 from generator.writers import html
@@ -20,7 +21,7 @@ from generator.writers.pdf import startup as weasyprint_startup
 from .helpers import ROOT
 
 FANDOL = "FandolKai-Regular.otf"
-needs_fandol = pytest.mark.skipif(not (fonts.fonts_dir() / FANDOL).is_file(), reason=f"{FANDOL} not in .fonts/ (make setup)")
+needs_fandol = pytest.mark.skipif(not (resources.fonts_dir() / FANDOL).is_file(), reason=f"{FANDOL} not in .fonts/ (make setup)")
 needs_fc_list = pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list not installed")
 
 
@@ -34,7 +35,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 def cache(tmp_path: Path, monkeypatch) -> Path:
     """A cache folder of the test's own, for this process and the ones it starts."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv(fonts.CACHE_DIR_ENV, str(folder))
+    monkeypatch.setenv(resources.CACHE_DIR_ENV, str(folder))
     return folder
 
 
@@ -193,9 +194,9 @@ def test_fonts_folder_files_resolve_through_fontconfig(document_2024):
 def test_a_fonts_dir_elsewhere_resolves_through_fontconfig_with_its_cache_in_the_cache_folder(tmp_path, cache, monkeypatch):
     folder = tmp_path / "fonts"
     folder.mkdir()
-    (folder / "Some-Kai.otf").symlink_to(fonts.fonts_dir() / FANDOL)
+    (folder / "Some-Kai.otf").symlink_to(resources.fonts_dir() / FANDOL)
     (folder / "Not-A-Font.otf").write_bytes(b"not really a font")
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(folder))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(folder))
     changed = layout.load()
     changed["fonts"]["heading2"]["pdf"] = [{"file": "Some-Kai.otf"}]
     changed["fonts"]["body"]["pdf"] = [{"file": "Not-A-Font.otf"}]
@@ -215,7 +216,7 @@ def test_a_cache_of_the_folder_written_under_another_configuration_does_not_hide
     that another program's configuration wrote there (without our rules) must not stand in."""
     folder = tmp_path / "fonts"
     folder.mkdir()
-    (folder / "Some-Kai.otf").symlink_to(fonts.fonts_dir() / FANDOL)
+    (folder / "Some-Kai.otf").symlink_to(resources.fonts_dir() / FANDOL)
     shared_cache = tmp_path / "shared-cache"  # stands for ~/.cache/fontconfig or /var/cache/fontconfig
     users = tmp_path / "users.conf"
     users.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{shared_cache}</cachedir>'
@@ -223,7 +224,7 @@ def test_a_cache_of_the_folder_written_under_another_configuration_does_not_hide
     another = tmp_path / "another-program.conf"
     another.write_text(f'<?xml version="1.0"?>\n<fontconfig><cachedir>{shared_cache}</cachedir><dir>{folder}</dir></fontconfig>\n')
     monkeypatch.setenv("FONTCONFIG_FILE", str(users))
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(folder))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(folder))
     changed = layout.load()
     changed["fonts"]["heading2"]["pdf"] = [{"file": "Some-Kai.otf"}]
     fonts.fontconfig_file()  # ours first: the other program's cache is then the newer one
@@ -247,7 +248,7 @@ def test_fontconfig_selected_puts_the_users_setting_back(cache, monkeypatch):
 
 
 def test_without_a_fonts_folder_nothing_is_written(tmp_path, cache, monkeypatch):
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(tmp_path / "missing"))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(tmp_path / "missing"))
     assert fonts.fontconfig_file() is None
     with fonts.fontconfig_selected() as config:
         assert config is None
@@ -258,10 +259,10 @@ def test_configurations_of_folders_that_are_gone_are_removed(tmp_path, cache, mo
     gone, kept = tmp_path / "gone", tmp_path / "kept"
     gone.mkdir()
     kept.mkdir()
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(gone))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(gone))
     old = fonts.fontconfig_file()
     gone.rmdir()
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(kept))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(kept))
     new = fonts.fontconfig_file()
     assert new.exists() and not old.parent.exists()
 

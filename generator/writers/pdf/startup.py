@@ -57,9 +57,10 @@ import cffi
 import cffi.cparser
 import pycparser
 
+from generator import resources
 from generator.writers.pdf import fonts
 
-CACHE_DIR = fonts.cache_dir()
+CACHE_DIR = resources.cache_dir()
 CACHE_FILE = CACHE_DIR / f"cffi-{cffi.__version__}-pycparser-{pycparser.__version__}-declarations.pickle"
 # The text cffi parses for the type of an array of a given length (cffi.cparser.Parser.parse_type).
 _ARRAY_OF_A_LENGTH = re.compile(r"void __dummy\(\n[^\n\[]*\[(\d+)\]\n\);\n$")
