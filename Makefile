@@ -25,7 +25,7 @@ VENV_STAMP   := $(VENV)/.stamp
 FANDOL := FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolHei-Bold.otf \
           FandolSong-Regular.otf FandolSong-Bold.otf
 
-.PHONY: setup report test check draft serve bench clean need-year lint
+.PHONY: setup report test check draft serve bench clean need-year lint collect merge
 
 setup: $(SYSTEM_STAMP) $(FONTS_STAMP) $(VENV_STAMP)
 	@:
@@ -86,6 +86,14 @@ draft: setup need-year
 	  echo "data/$(NEWEST).yaml 已经是 $(NEWEST) 年度的草稿，不再起草 $(DRAFT_YEAR) 年度。" \
 	       "确实要起草 $(DRAFT_YEAR) 年度，请写 make draft YEAR=$(DRAFT_YEAR)" >&2; exit 1; fi
 	$(PY) -m generator draft $(DRAFT_YEAR)
+
+# A 填报表 for each unit that reports figures, into forms/<year>/; save the returned forms into
+# the same folder (any file name) and merge them: every .xlsx there is read, blank ones add nothing.
+collect: setup need-year
+	$(PY) -m generator collect data/$(YEAR).yaml
+
+merge: setup need-year
+	$(PY) -m generator merge data/$(YEAR).yaml forms/$(YEAR)
 
 serve: setup
 	$(PY) -m generator serve

@@ -142,12 +142,22 @@ def _diff(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from generator.commands.import_ import import_file
 
-    imported, target, left = import_file(args.source, args.output, args.force)
+    from generator.importer import Stated
+
+    stated = Stated(args.title or "", args.year, args.region or "", args.issuer or "")
+    imported, target, left = import_file(args.source, args.output, args.force, stated)
     print(imported.summary())
     for difference in left:
-        print(f"  与原文不同：{difference}")
+        print(f"与原文不同：{difference}")
     print(f"已写入 {target}")
     return 0
+
+
+def _stated(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > 100 or not cleaned.isprintable():
+        raise argparse.ArgumentTypeError("应为 1 至 100 个可见字符")
+    return cleaned
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -173,9 +183,9 @@ def _collect(args: argparse.Namespace) -> int:
 
 def _merge(args: argparse.Namespace) -> int:
     from generator.commands.forms.merge import merge
-    from generator.pipeline import open_report
+    from generator.pipeline.loader import load
 
-    print(merge(open_report(args.data), args.forms, args.dry_run).summary(), end="")
+    print(merge(args.data, load(args.data), args.forms, args.dry_run).summary(), end="")
     return 0
 
 
@@ -225,10 +235,14 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--layout", help="版式配置的名称或文件")
     diff.set_defaults(run=_diff)
 
-    importer = commands.add_parser("import", help="由已发布的报告（.txt 或 .docx）生成数据文件", description="由已发布的报告（.txt 或 .docx）生成数据文件，生成的数据能还原出原文。")
-    importer.add_argument("source", type=Path, help="报告的文本或 Word 文件，例如 报告.txt")
+    importer = commands.add_parser("import", help="由已发布的报告（.txt、.docx、.pdf 或网页）生成数据文件", description="由已发布的报告（.txt、.docx、.pdf 或保存的网页 .html）生成数据文件，生成的数据能还原出原文。原文没有写明的，可用下面的选项说明。")
+    importer.add_argument("source", type=Path, help="报告的文件，例如 报告.txt、报告.docx、报告.pdf、报告.html")
     importer.add_argument("-o", "--output", type=Path, help="要写入的数据文件（默认 data/<年份>.yaml）")
     importer.add_argument("--force", action="store_true", help="数据文件已存在时覆盖它")
+    importer.add_argument("--title", type=_stated, help="报告的标题（原文没有标题时），例如 某县人民政府关于2024年度法治政府建设情况的报告")
+    importer.add_argument("--year", type=_year, help="报告所属的年度（原文没有写明时），例如 2024")
+    importer.add_argument("--region", type=_stated, help="地区（meta.region），例如 某县")
+    importer.add_argument("--issuer", type=_stated, help="发文机关（meta.issuer），例如 某县人民政府")
     importer.set_defaults(run=_import)
 
     serve = commands.add_parser("serve", help="在浏览器中审阅：各年度报告、检查结果和下载，保存后自动更新", description="在浏览器中审阅各年度报告、检查结果和下载文件；数据文件一保存，页面随之更新。")
