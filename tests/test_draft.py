@@ -62,7 +62,7 @@ def test_placeholders_are_spans_of_their_own(data_dir):
 def test_check_lists_every_unfilled_figure(data_dir):
     findings = [f for f in check(data_dir / "2025.yaml") if f.rule == "placeholder"]
     assert len(findings) == 63
-    assert "figure 行政复议办结 is not filled in (last year: 217件)" in [f.message for f in findings]
+    assert "数字“行政复议办结”还没有填写（2024年为217件）" in [f.message for f in findings]
 
 
 def test_filled_draft_passes_check_and_compares(data_dir):

@@ -1,21 +1,23 @@
 """`check`: proofread a year's data and its rendered text for the mistakes reviewers find every year.
 
 Each rule has an id, a severity and a reason (RULES; docs/checks.md explains them with examples).
-A data file can switch a rule off with a reason under `checks: off:`.
+A data file can switch a rule off with a reason under `checks: off:`. Messages are Chinese: the
+clerks who read them are.
 """
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from generator.pipeline import document as doc
-from generator.pipeline import model
-from generator.chinese import CJK, SENTENCE_BREAKS
+from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
 from generator.errors import DataError, Location
-from generator.pipeline.figures import FigureValue, compute, evaluate, format_number
+from generator.pipeline import Loaded, model
+from generator.pipeline import document as doc
+from generator.pipeline.figures import FigureValue, compute, evaluate
 from generator.pipeline.loader import load
 from generator.pipeline.resolve import resolve
 
@@ -30,25 +32,29 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "schema": Rule("error", "the data file does not load: YAML syntax, unknown key, wrong type, undefined name"),
-    "required-item": Rule("error", "one of the regulation's five items is covered by no section (item 5 only a note)"),
-    "rate-mismatch": Rule("error", "a stated rate differs from the counts it is stated from beyond rounding"),
-    "part-exceeds-whole": Rule("error", "a figure exceeds the figure the data says it cannot exceed"),
-    "percent-over-100": Rule("error", "a percentage over 100 where it cannot be"),
-    "figure-unused": Rule("warning", "a figure is defined but no text or formula uses it"),
-    "year-mismatch": Rule("warning", "a year in the text does not fit the report year (plans: year+1; 考核反馈: year−1)"),
-    "year-literal": Rule("note", "the report year or a neighbouring year is typed as a number instead of {{ year }}"),
-    "publication-late": Rule("warning", "publication date after 1 April of the following year"),
-    "date-form": Rule("warning", "a date not written 2025年3月25日"),
-    "halfwidth-punctuation": Rule("warning", "half-width , ; : ( ) ? beside Chinese characters (GB/T 15834)"),
-    "heading-punctuation": Rule("warning", "a standalone heading ending in 。, or a run-in heading ending in ，、；"),
-    "unbalanced-pairs": Rule("error", "quotes or brackets “” 《》 （） that do not close"),
-    "doubled-punctuation": Rule("error", "doubled or clashing punctuation: 。。 ，， ，。"),
-    "number-format": Rule("warning", "numbers against GB/T 15835 habits: thousands separators, 01 for a month or day"),
-    "typed-numbering": Rule("warning", "a paragraph begins with a typed heading number instead of being a section"),
-    "placeholder": Rule("warning", "a placeholder is still unfilled (××, XX, 【待填…】, TODO)"),
-    "unchanged-figure": Rule("warning", "a figure has the same value as in last year's data"),
-    "unchanged-paragraph": Rule("warning", "a paragraph is word for word the same as last year's"),
+    "schema": Rule("error", "数据文件读不进来：YAML 语法错误、未知的键、类型不对、引用了不存在的名称"),
+    "required-item": Rule("error", "规定要求报告的五项内容中，有一项没有任何章节承担（第5项只作提示）"),
+    "rate-mismatch": Rule("error", "直接填写的比率与按分子分母算出的值相差超出舍入误差"),
+    "part-exceeds-whole": Rule("error", "一个数字大于数据中注明它不能超过的数字"),
+    "percent-over-100": Rule("error", "不可能超过100%的百分比超过了100%"),
+    "figure-unused": Rule("warning", "定义了的数字，正文和公式都没有用到"),
+    "year-mismatch": Rule("warning", "正文中的年份与报告年度对不上（工作安排应为下一年，考核反馈应为上一年）"),
+    "year-literal": Rule("note", "报告年度或相邻年度直接写成了数字，而不是 {{ year }}"),
+    "document-year": Rule("note", "文件名称《》或文号〔〕中的年份写成了 {{ year }}，会随报告年度变化"),
+    "publication-late": Rule("warning", "公开日期晚于次年4月1日"),
+    "date-form": Rule("warning", "日期没有写成“2025年3月25日”的形式"),
+    "halfwidth-punctuation": Rule("warning", "中文旁边用了半角的 , ; : ( ) ?（GB/T 15834）"),
+    "heading-punctuation": Rule("warning", "独占一行的标题以“。”结尾，或接排标题以“，、；”结尾"),
+    "wrapping-quotes": Rule("warning", "整段文字被一对引号“”包了起来（多半是输入法换掉了 YAML 的英文引号）"),
+    "unbalanced-pairs": Rule("error", "引号、书名号、括号“” 《》 （）不成对"),
+    "doubled-punctuation": Rule("error", "重复或冲突的标点：。。 ，， ，。"),
+    "number-format": Rule("warning", "数字写法不合 GB/T 15835 的习惯：千位分隔符"),
+    "typed-numbering": Rule("warning", "段落开头手打了标题序号，而不是写成章节"),
+    "placeholder": Rule("warning", "还有没填的内容（××、XX、【待填…】、TODO）"),
+    "unchanged-figure": Rule("warning", "数字与上一年度的数据相同"),
+    "unchanged-paragraph": Rule("warning", "段落除年份和数字外与上一年度一字不差"),
+    "promise-unreported": Rule("note", "上年报告中的下一年度工作安排，本年度报告没有写到落实情况"),
+    "last-year-unreadable": Rule("note", "同一目录下上一年度的数据文件读不进来，未能与上年比较"),
 }
 
 
@@ -72,7 +78,8 @@ class Finding:
         return data
 
     def format(self) -> str:
-        lines = [f"{self.location or '-'}: {self.severity} [{self.rule}] {self.message}"]
+        where = f"{self.location}：" if self.location else ""
+        lines = [f"{where}{SEVERITY_NAMES[self.severity]} [{self.rule}] {self.message}"]
         if self.sentence:
             lines.append(f"    “{self.sentence}”")
         if self.advice:
@@ -86,19 +93,22 @@ def check(path: Path) -> list[Finding]:
         report = load(path)
         document = resolve(report)
     except DataError as error:
-        return [Finding("schema", error.location, error.message, advice="fix the data file at that place")]
+        return [Finding("schema", error.location, error.message, advice="在该位置改正数据文件")]
     return check_loaded(path, report, document)
 
 
-def check_loaded(path: Path, report: model.Report, document: doc.Document) -> list[Finding]:
-    """The findings for a data file its caller has already loaded and resolved."""
+def check_loaded(path: Path, report: model.Report, document: doc.Document, previous: Loaded | None = None) -> list[Finding]:
+    """The findings for a data file its caller has already loaded and resolved. `previous` is
+    last year's report when the caller has it loaded; otherwise <year−1>.yaml beside `path` is read."""
     values = evaluate(report.figures, report.meta.year)
     findings = [
         *_required_items(report),
         *_figures(report, values, document),
         *_years(report, document),
+        *_document_years(report),
         *_text(document),
-        *_last_year(path, report, document, values),
+        *_wrapping_quotes(report),
+        *_last_year(path, report, document, values, previous),
     ]
     findings = [f for f in findings if f.rule not in report.checks_off]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
@@ -123,8 +133,11 @@ def sentence_at(text: str, index: int) -> str:
     start = max((text.rfind(mark, 0, index) for mark in SENTENCE_BREAKS), default=-1) + 1
     ends = [e for e in (text.find(mark, index) for mark in SENTENCE_BREAKS) if e >= 0]
     end = min(ends) + 1 if ends else len(text)
-    sentence = text[start:end]
-    return sentence if len(sentence) <= 80 else sentence[: 78] + "……"
+    return _shorten(text[start:end], 80)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 2] + "……"
 
 
 def _all_text(report: model.Report) -> Iterator[model.Text]:
@@ -134,85 +147,179 @@ def _all_text(report: model.Report) -> Iterator[model.Text]:
         yield from model.texts(block)
 
 
+def _body_location(report: model.Report) -> Location | None:
+    """The `body:` key: where a finding about the report as a whole points."""
+    if report.source is None:
+        return None
+    key = re.search(r"^body:", report.source.text, re.M)
+    return report.source.location_of(key.start() if key else 0)
+
+
+def _shown(value: FigureValue) -> str:
+    """A figure as the text shows it: 130件, 95%. A value no report can print (infinite, not a
+    number, too large to format) is named as such instead of stopping the check."""
+    try:
+        return str(value)
+    except (ArithmeticError, ValueError):
+        number = value.value
+        if isinstance(number, float) and math.isnan(number):
+            return "非数值（NaN）"
+        if isinstance(number, float) and math.isinf(number):
+            return "负无穷大" if number < 0 else "无穷大"
+        return "超出范围的数值"
+
+
 # -- rules ---------------------------------------------------------------------------------
 
 
 def _required_items(report: model.Report) -> Iterator[Finding]:
     covered = {item for block in model.walk(report.body) if isinstance(block, model.Section) for item in block.covers}
-    body_key = re.search(r"^body:", report.source.text, re.M) if report.source else None
-    where = report.source.location_of(body_key.start() if body_key else 0) if report.source else None
+    where = _body_location(report)
     for key, item in model.REGULATION_ITEMS.items():
         if key not in covered:
             yield Finding(
-                "required-item", where, f"no section covers item “{item}”",
-                advice=f"add `covers: {key}` to the section that reports it, or write that section",
+                "required-item", where, f"没有哪一节承担“{item}”",
+                advice=f"在报告这项内容的章节加上 covers: {key}，或补写这一节",
                 severity="note" if key == "其他情况" else "",
             )
 
 
 def _figures(report: model.Report, values: dict[str, FigureValue], document: doc.Document) -> Iterator[Finding]:
     in_formulas = {name for f in report.figures.values() for text in (f.formula, f.counts) if text for name in re.findall(r"\w+", text.template)}
+    year = report.meta.year
     for name, figure in report.figures.items():
         value = values[name]
         if value.value is None:
             if figure.formula is None:
-                last = f"{format_number(value.last, figure.precision, figure.display)}{value.unit}" if value.last is not None else "none"
-                yield Finding("placeholder", figure.location, f"figure {name} is not filled in (last year: {last})", advice="add its value: this year's number")
+                last = f"{year - 1}年为{_shown(FigureValue(figure, value.last))}" if value.last is not None else f"{year - 1}年无数"
+                yield Finding("placeholder", figure.location, f"数字“{name}”还没有填写（{last}）", advice=f"填上{year}年的数值")
             continue
         if figure.counts is not None:
-            computed = compute(figure.counts, name, lambda other: values[other].value, report.figures)
-            if computed is None:
-                continue
-            computed *= 100 if value.unit == "%" else 1
-            decimals = figure.precision if figure.precision is not None else _decimals(figure.value)
-            if abs(computed - value.value) > 0.5 * 10 ** -decimals + 1e-9:
-                yield Finding("rate-mismatch", figure.location, f"{name} is stated as {value} but {figure.counts.template.strip()} gives {computed:.{decimals + 2}f}{value.unit}", advice="correct the stated value or the counts, or make it a formula")
+            yield from _rate(report, values, name, figure)
         if figure.at_most:
-            if figure.at_most not in values:
-                yield Finding("schema", figure.location, f"{name}.at_most names '{figure.at_most}', which is not a figure")
-            elif values[figure.at_most].value is not None and value.value > values[figure.at_most].value:
-                yield Finding("part-exceeds-whole", figure.location, f"{name} ({value}) exceeds {figure.at_most} ({values[figure.at_most]})", advice="one of the two numbers is wrong")
+            whole = values.get(figure.at_most)
+            if whole is None:
+                yield Finding("schema", figure.location, f"{name} 的 at_most 写的是“{figure.at_most}”，但没有这个数字", advice="改为一个已定义的数字的名称")
+            elif whole.value is not None and value.value > whole.value:
+                yield Finding("part-exceeds-whole", figure.location, f"{name}（{_shown(value)}）大于{figure.at_most}（{_shown(whole)}）", advice="两个数字中有一个填错了")
         if value.unit == "%" and value.value > 100 and not figure.over_100:
-            yield Finding("percent-over-100", figure.location, f"{name} is {value}, over 100%", advice="correct it, or add `over_100: true` if it is a growth rate")
+            yield Finding("percent-over-100", figure.location, f"{name}为{_shown(value)}，超过了100%", advice="改正这个数字；如果是增长率，加上 over_100: true")
         if name not in document.figures_used and name not in in_formulas:
-            yield Finding("figure-unused", figure.location, f"figure {name} is defined but no text uses it", advice="use it in the text or delete it")
+            yield Finding("figure-unused", figure.location, f"数字“{name}”已定义，但正文中没有用到", advice="在正文中用上它，或者删去")
 
 
-def _decimals(value: float | int | None) -> int:
+def _rate(report: model.Report, values: dict[str, FigureValue], name: str, figure: model.Figure) -> Iterator[Finding]:
+    """A stated rate against the counts it is stated from."""
+    assert figure.counts is not None
+    value = values[name]
+    try:
+        computed = compute(figure.counts, name, lambda other: values[other].value, report.figures)
+    except DataError as error:  # counts that name no figure, or divide by zero
+        yield Finding("schema", error.location, error.message, advice="在该位置改正数据文件")
+        return
+    except ArithmeticError:  # counts too large to divide: nothing a reviewer could recompute either
+        return
+    if computed is None or value.value is None:
+        return
+    computed *= 100 if value.unit == "%" else 1
+    decimals = figure.precision if figure.precision is not None else _decimals(value.value)
+    decimals = min(max(decimals, 0), 12)
+    try:
+        wrong = abs(computed - value.value) > 0.5 * 10.0 ** -decimals + 1e-9
+    except OverflowError:
+        wrong = computed != value.value
+    if wrong:
+        counts = figure.counts.template.strip()
+        yield Finding(
+            "rate-mismatch", figure.location, f"{name}填的是{_shown(value)}，但按 {counts} 算出来是{computed:.{decimals + 2}f}{value.unit}",
+            advice="改正所填的数值或分子分母，或者改用公式（formula）",
+        )
+
+
+def _decimals(value: float | int) -> int:
+    """Digits after the decimal point as the value was written: 98.48 → 2, 95 → 0."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return 0
     text = repr(value)
-    return len(text.split(".")[1]) if "." in text and not text.endswith(".0") else 0
+    if "e" in text:
+        return 0
+    return len(text.split(".")[1].rstrip("0"))
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+_NAMED = re.compile(r"《[^《》]*》|〔[^〔〕]*〕")  # a document's name or number: its year is its own
+
+
+def _named_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _NAMED.finditer(text)]
+
+
+def _inside(index: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < index < end for start, end in spans)
 
 
 def _years(report: model.Report, document: doc.Document) -> Iterator[Finding]:
     year = report.meta.year
     for block, text in _blocks(document):
-        covers = getattr(block, "covers", frozenset())
+        covers: frozenset[str] = getattr(block, "covers", frozenset())
+        named = _named_spans(text)
         for match in _YEAR.finditer(text):
             found = int(match.group(1))
+            if _inside(match.start(), named):
+                continue
             if covers == {"下年安排"} and found <= year:
-                yield Finding("year-mismatch", block.location, f"{found}年 in the plans for {year + 1}", sentence_at(text, match.start()), f"plans are about {year + 1}: write {{{{ year + 1 }}}}")
+                yield Finding("year-mismatch", block.location, f"{year + 1}年的工作安排中出现了“{found}年”", sentence_at(text, match.start()), f"工作安排说的是{year + 1}年：写成 {{{{ year + 1 }}}}")
             elif "考核反馈" in text and found != year - 1 and "考核" in text[match.end():match.end() + 12]:
-                yield Finding("year-mismatch", block.location, f"feedback on the {found} assessment in the report on {year}", sentence_at(text, match.start()), f"the feedback is on {year - 1}: write {{{{ year - 1 }}}}")
-    for text in _all_text(report):
-        for match in _YEAR.finditer(text.template):
-            if abs(int(match.group(1)) - year) <= 1:
-                yield Finding("year-literal", text.location_of(match.group(0)), f"the year {match.group(1)} is typed as a number", sentence_at(text.template, match.start()), "write {{ year }}, {{ year - 1 }} or {{ year + 1 }} so next year's draft moves on by itself")
+                yield Finding("year-mismatch", block.location, f"{year}年度的报告谈的是{found}年度考核的反馈", sentence_at(text, match.start()), f"考核反馈针对的是{year - 1}年度：写成 {{{{ year - 1 }}}}")
+    for written in _all_text(report):
+        named = _named_spans(written.template)
+        for match in _YEAR.finditer(written.template):
+            if abs(int(match.group(1)) - year) <= 1 and not _inside(match.start(), named):
+                yield Finding("year-literal", written.location_of(match.group(0)), f"年份“{match.group(1)}”直接写成了数字", sentence_at(written.template, match.start()), "写成 {{ year }}、{{ year - 1 }} 或 {{ year + 1 }}，明年起草时会自动顺延")
     published = report.meta.published
     if published and published.date > datetime.date(year + 1, 4, 1):
-        yield Finding("publication-late", report.source.location_of(report.source.text.find("published")), f"published {published.date.isoformat()}, after 1 April {year + 1}", advice="the regulation asks for publication before 1 April")
+        yield Finding("publication-late", report.source.location_of(report.source.text.find("published")) if report.source else None, f"公开日期为{chinese_date(published.date)}，晚于{year + 1}年4月1日", advice="规定要求在每年4月1日前公开上一年度的报告")
+
+
+_YEAR_EXPRESSION = re.compile(r"\{\{-?\s*year\s*(?:([+-])\s*(\d{1,4})\s*)?-?\}\}")
+
+
+def _document_years(report: model.Report) -> Iterator[Finding]:
+    """{{ year }} inside 《》 or 〔〕: the document's name moves on with every year's draft, but a
+    document of a given year keeps its name."""
+    year = report.meta.year
+    for text in _all_text(report):
+        for span in _NAMED.finditer(text.template):
+            name = span.group(0)
+            found = list(_YEAR_EXPRESSION.finditer(name))
+            if not found:
+                continue
+            written = _YEAR_EXPRESSION.sub(lambda m: str(year + _offset(m)), name)
+            kind = "文件名称" if name.startswith("《") else "文号"
+            yield Finding(
+                "document-year", text.location_of(found[0].group(0)),
+                f"{kind}中的年份写成了 {found[0].group(0)}，明年起草时会随报告年度变为{year + _offset(found[0]) + 1}",
+                written,
+                f"某一年的文件，名称不随报告年度改变：直接写成{written}；确是每年都印发的同名文件，可以保留",
+            )
+
+
+def _offset(match: re.Match[str]) -> int:
+    if not match.group(1):
+        return 0
+    return int(match.group(2)) * (1 if match.group(1) == "+" else -1)
 
 
 _CJK = f"[{CJK}]"
 _TEXT_RULES: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
-    ("halfwidth-punctuation", re.compile(rf"(?<={_CJK})[,;:()?]|[,;:()?](?={_CJK})"), "half-width “{0}” in Chinese text", "use the full-width form ，；：（）？"),
-    ("doubled-punctuation", re.compile(r"([。，、；：！？])\1|[，、；：][。，]"), "punctuation “{0}”", "keep one mark"),
-    ("date-form", re.compile(r"\d{4}年0\d月|\d{1,2}月0\d日|(?<!\d)\d{4}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"), "date “{0}”", "write dates as 2025年3月25日, without leading zeros"),
-    ("number-format", re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])"), "number “{0}” with thousands separators", "write 298389, without separators (GB/T 15835)"),
-    ("placeholder", re.compile(r"××|ＸＸ|XX|TODO|？？"), "placeholder “{0}” left in", "fill it in"),
+    ("halfwidth-punctuation", re.compile(rf"(?<={_CJK})[,;:()?]|[,;:()?](?={_CJK})"), "中文里用了半角的“{0}”", "改用全角的“{1}”"),
+    ("doubled-punctuation", re.compile(r"([。，、；：！？])\1|[，、；：][。，]"), "标点“{0}”重复或冲突", "只保留一个"),
+    ("date-form", re.compile(r"\d{4}年0\d月|\d{1,2}月0\d日|(?<!\d)\d{4}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"), "日期“{0}”的写法不规范", "日期写成“2025年3月25日”的形式，月、日前不补0"),
+    ("number-format", re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])"), "数字“{0}”用了千位分隔符", "写成{1}，不加分隔符（GB/T 15835）"),
+    ("placeholder", re.compile(r"××|ＸＸ|XX|TODO|？？"), "还留着占位符“{0}”", "填上实际内容"),
 )
+_FULL_WIDTH = str.maketrans(",;:()?", "，；：（）？")
+_TYPED_NUMBER = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+\.)")
 
 
 def _text(document: doc.Document) -> Iterator[Finding]:
@@ -221,55 +328,254 @@ def _text(document: doc.Document) -> Iterator[Finding]:
             continue
         for rule, pattern, message, advice in _TEXT_RULES:
             for match in pattern.finditer(text):
-                yield Finding(rule, block.location, message.format(match.group(0)), sentence_at(text, match.start()), advice)
+                found = match.group(0)
+                fixed = found.translate(_FULL_WIDTH) if rule == "halfwidth-punctuation" else found.replace(",", "")
+                yield Finding(rule, block.location, message.format(found), sentence_at(text, match.start()), advice.format(found, fixed))
         yield from _pairs(block, text)
         if isinstance(block, doc.Heading) and text.endswith("。"):
-            yield Finding("heading-punctuation", block.location, "a heading on its own line ends with 。", text, "drop the 。, or make the heading run in (runin: true)")
+            yield Finding("heading-punctuation", block.location, "独占一行的标题以“。”结尾", text, "去掉“。”，或者改为接排标题（runin: true）")
         if isinstance(block, doc.Paragraph):
             lead = block.spans[0].text if block.spans[0].role else ""
             if re.search(r"[，、；][。]$", lead):
-                yield Finding("heading-punctuation", block.location, "a run-in heading ends with a comma", lead, "end the heading's words without punctuation")
-            if not lead and re.match(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+\.)", text):
-                yield Finding("typed-numbering", block.location, "the paragraph begins with a typed heading number", sentence_at(text, 0), "make it a section; numbers are computed")
+                yield Finding("heading-punctuation", block.location, f"接排标题以“{lead[-2]}”结尾", lead, "标题文字后面不加标点，句号会自动加上")
+            typed = _TYPED_NUMBER.match(text)
+            if not lead and typed:
+                yield Finding("typed-numbering", block.location, f"段落开头手打了序号“{typed.group(0)}”", sentence_at(text, 0), "改为章节（section），序号会自动编排")
+
+
+_PAIRS = {"”": "“", "》": "《", "）": "（", "」": "「"}
+_PAIR_NAMES = {"“": "前引号", "”": "后引号", "《": "前书名号", "》": "后书名号", "（": "前括号", "）": "后括号", "「": "前引号", "」": "后引号"}
 
 
 def _pairs(block: doc.Block, text: str) -> Iterator[Finding]:
-    closing = {"”": "“", "》": "《", "）": "（", "」": "「"}
     stack: list[tuple[str, int]] = []
     for index, char in enumerate(text):
-        if char in closing.values():
+        if char in _PAIRS.values():
             stack.append((char, index))
-        elif char in closing:
-            if stack and stack[-1][0] == closing[char]:
+        elif char in _PAIRS:
+            if stack and stack[-1][0] == _PAIRS[char]:
                 stack.pop()
             else:
-                yield Finding("unbalanced-pairs", block.location, f"“{char}” closes nothing", sentence_at(text, index), "add the opening mark or delete this one")
+                opening = _PAIR_NAMES[_PAIRS[char]]
+                yield Finding("unbalanced-pairs", block.location, f"{_PAIR_NAMES[char]}前面没有对应的{opening}", sentence_at(text, index), f"补上{opening}，或删去这个{_PAIR_NAMES[char]}")
                 return
+    closing = {opening: close for close, opening in _PAIRS.items()}
     for char, index in stack:
-        yield Finding("unbalanced-pairs", block.location, f"“{char}” is never closed", sentence_at(text, index), "add the closing mark")
+        yield Finding("unbalanced-pairs", block.location, f"{_PAIR_NAMES[char]}没有对应的{_PAIR_NAMES[closing[char]]}", sentence_at(text, index), f"补上{_PAIR_NAMES[closing[char]]}")
 
 
-def _last_year(path: Path, report: model.Report, document: doc.Document, values: dict[str, FigureValue]) -> Iterator[Finding]:
-    """Figures and paragraphs left as they were: last year's values come from `last_year:` or
-    from data/<year−1>.yaml beside the file."""
-    previous, previous_document = None, None
-    previous_path = path.with_name(f"{report.meta.year - 1}{path.suffix}")
-    if previous_path.is_file():
-        try:
-            previous = load(previous_path)
-            previous_document = resolve(previous)
-        except DataError:
-            previous = None
+def _wrapping_quotes(report: model.Report) -> Iterator[Finding]:
+    """A text that is one quotation from end to end: an input method typed “…” where the
+    clerk meant YAML's "…", and the quotes would be printed."""
+    texts = [*report.meta.title, *(a.title for a in report.attachments)]
+    texts += [text for block in report.all_blocks() if not isinstance(block, model.Table) for text in model.texts(block)]
+    for text in texts:
+        template = text.template.strip()
+        if _wrapped(template):
+            yield Finding(
+                "wrapping-quotes", text.location, "整段文字被包在一对中文引号“”里，引号会印进报告", sentence_at(template, 0),
+                "多半是输入法把 YAML 的英文引号 \" 换成了中文引号：删去首尾的“”；需要给 YAML 加引号时，切换到英文标点再输入 \"…\"",
+            )
+
+
+def _wrapped(text: str) -> bool:
+    """True when the first “ closes only at the very end."""
+    if len(text) < 3 or text[0] != "“" or text[-1] != "”":
+        return False
+    depth = 0
+    for char in text[:-1]:
+        depth += 1 if char == "“" else -1 if char == "”" else 0
+        if depth == 0:
+            return False
+    return depth == 1
+
+
+# -- last year -----------------------------------------------------------------------------
+
+
+def _last_year(path: Path, report: model.Report, document: doc.Document, values: dict[str, FigureValue], previous: Loaded | None) -> Iterator[Finding]:
+    """What last year's report (<year−1>.yaml beside the file, or the one the caller loaded)
+    says that this year's should not: the same figures and paragraphs, plans left unanswered."""
     last = report.meta.year - 1
+    before: tuple[model.Report, doc.Document] | None = (previous.report, previous.document) if previous else None
+    if before is None:
+        previous_path = path.with_name(f"{last}{path.suffix}")
+        if previous_path.is_file():
+            try:
+                old = load(previous_path)
+                before = old, resolve(old)
+            except (DataError, OSError) as error:
+                yield Finding(
+                    "last-year-unreadable", _body_location(report), f"上一年度的数据文件 {previous_path.name} 读不进来，未能与上年比较：{error}",
+                    advice=f"先改正 {previous_path.name}（python -m generator check {previous_path}），或把它移出这个文件夹",
+                )
+    yield from _unchanged_figures(report, values, before[0] if before else None)
+    if before is not None:
+        yield from _unchanged_paragraphs(report, document, *before)
+        yield from _promises(report, before[0])
+
+
+def _unchanged_figures(report: model.Report, values: dict[str, FigureValue], previous: model.Report | None) -> Iterator[Finding]:
+    """Last year's value is the one in last year's data file, as `compare` shows it; the draft's
+    `last_year:` only for a figure that file does not have, or when there is no such file."""
+    last = report.meta.year - 1
+    previous_values = evaluate(previous.figures, previous.meta.year) if previous else {}
     for name, figure in report.figures.items():
-        before = figure.last_year
-        if before is None and previous is not None and name in previous.figures:
-            before = previous.figures[name].value
-        if figure.value is not None and figure.value == before:
-            yield Finding("unchanged-figure", figure.location, f"{name} = {values[name]}, unchanged since {last} — still true?", advice=f"confirm the {report.meta.year} figure")
-    if previous_document is None:
+        if figure.formula is not None or figure.value is None:
+            continue
+        before = previous_values[name].value if name in previous_values else figure.last_year
+        if before is not None and figure.value == before:
+            yield Finding("unchanged-figure", figure.location, f"{name}为{_shown(values[name])}，与{last}年相同，是否属实？", advice=f"核实{report.meta.year}年的数字，确认无误可以保留")
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _mask(text: str) -> str:
+    """The words without years, figures and numbers: what stays when only the numbers were updated."""
+    return _NUMBER.sub("#", _EXPRESSION.sub("#", text))
+
+
+def _paragraph_keys(report: model.Report, document: doc.Document) -> dict[int, tuple[str, str, str]]:
+    """For each paragraph (by line): its text without a run-in heading, and that text and its
+    template with numbers masked."""
+    templates = {
+        block.location.line: "".join(t.template for t in model.texts(block))
+        for block in report.all_blocks() if isinstance(block, (model.Paragraph, model.Bullet)) and block.location
+    }
+    keys = {}
+    for block, _ in _blocks(document):
+        if isinstance(block, doc.Paragraph) and block.location:
+            body = "".join("#" if span.role == "placeholder" else span.text for span in block.spans if not span.role.startswith("heading"))
+            keys[block.location.line] = (body, _mask(body), _mask(templates.get(block.location.line, body)))
+    return keys
+
+
+def _unchanged_paragraphs(report: model.Report, document: doc.Document, old_report: model.Report, old_document: doc.Document) -> Iterator[Finding]:
+    last, year = report.meta.year - 1, report.meta.year
+    old = _paragraph_keys(old_report, old_document).values()
+    old_texts = {text for text, _, _ in old}
+    old_masked = {masked for _, masked, _ in old} | {template for _, _, template in old}
+    by_line = {block.location.line: block for block, _ in _blocks(document) if isinstance(block, doc.Paragraph) and block.location}
+    for line, (text, masked, template) in _paragraph_keys(report, document).items():
+        if len(text) < 30:
+            continue
+        if text in old_texts:
+            message = f"与{last}年相比一字未改，是否仍然属实？"
+        elif masked in old_masked or template in old_masked:
+            message = f"与{last}年相比只改了年份和数字，其余一字未改，是否仍然属实？"
+        else:
+            continue
+        yield Finding("unchanged-paragraph", by_line[line].location, message, sentence_at(text, 0), f"按{year}年的情况改写，或确认后保留")
+
+
+# Last year's plans: the section that covers 下年安排, or is titled like one.
+_PLAN_TITLE = re.compile(r"下一步|下一年|工作(?:安排|打算|计划|思路)|今后")
+# Words every plan and every report uses: they say nothing about which promise is meant.
+_GENERIC = re.compile("|".join(sorted(
+    "法治政府建设 法治建设 贯彻落实 深入贯彻 进一步 全面 推进 持续 深化 深入 加强 强化 提升 提高 完善 健全 工作 开展 "
+    "积极 切实 努力 继续 着力 坚持 重点 水平 能力 体系 制度 机制 推动 确保 更加 全区 我区 全县 我县 全市 我市 年度 "
+    "实际行动 形式 通过 有效 优化 打造 严格 加大 力度 全力 不断 构建 落实 作为 实现 大力 扎实 进行 以及 有关 相关 各项 "
+    "将 的 了 在 把 是 要".split(), key=len, reverse=True)))
+_ENUMERATED = re.compile(r"(?:^|(?<=[。；，：]))[一二三四五六七八九十]+是")
+
+
+def _plan_sections(blocks: tuple[model.Block, ...]) -> Iterator[model.Section]:
+    for block in blocks:
+        if not isinstance(block, model.Section):
+            continue
+        if tuple(block.covers) == ("下年安排",) or (not block.covers and _PLAN_TITLE.search(block.title.template)):
+            yield block
+        elif not block.covers or "下年安排" in block.covers:  # a section on other items holds no plans
+            yield from _plan_sections(block.body)
+
+
+def _promised(section: model.Section) -> Iterator[tuple[str, str]]:
+    """Each promise of a plans section, as (short name, text): a sub-section, an item of
+    一是…二是…, a paragraph that is not just the lead-in to a list."""
+    for block in section.body:
+        if isinstance(block, model.Section):
+            text = "".join(t.template for b in (block, *model.walk(block.body)) for t in model.texts(b))
+            yield _shorten(block.title.template.strip(), 24), text
+        elif isinstance(block, model.Bullet):
+            yield _first_clause(block.text.template), block.text.template
+        elif isinstance(block, model.Paragraph):
+            if block.items:
+                yield from ((_first_clause(item.template), item.template) for item in block.items)
+            elif block.text:
+                parts = _ENUMERATED.split(block.text.template)
+                if len(parts) > 1:
+                    yield from ((_first_clause(p), p) for p in parts[1:] if p.strip())
+                elif not block.text.template.rstrip().endswith(("：", ":", "，")):
+                    yield _first_clause(block.text.template), block.text.template
+
+
+def _first_clause(text: str) -> str:
+    """What a promise is called: its first clause that says something (not "2025年", "下一步")."""
+    clauses = [c for c in re.split(r"[，。；：,;:]", text.strip()) if c]
+    telling = [c for c in clauses if len(re.findall(f"[{HAN}]", _EXPRESSION.sub("", c))) >= 4]
+    return _shorten((telling or clauses or [text])[0], 24)
+
+
+def _key_runs(text: str) -> list[str]:
+    """The Chinese words of a text that name what it is about, generic words removed."""
+    return re.findall(f"[{HAN}]+", _GENERIC.sub("|", _EXPRESSION.sub("|", text)))
+
+
+def _reported(promise: str, corpus: str) -> bool:
+    """Whether this year's text takes up the promise: its key words (runs of three characters
+    or more; two-character words only when it has no longer ones) appear there, covering at
+    least 30% of them, or one run of six does (a named campaign, 习近平法治思想)."""
+    words = _key_runs(promise)
+    runs = [run for run in words if len(run) >= 3] or [run for run in words if len(run) == 2]
+    if not runs:
+        return True
+    total, shortest = sum(len(run) for run in runs), min(3, *(len(run) for run in runs))
+    covered = longest = 0
+    for run in runs:
+        i = 0
+        while i < len(run):
+            length = 0
+            while i + length < len(run) and run[i:i + length + 1] in corpus:
+                length += 1
+            if length >= shortest:
+                covered += length
+                longest = max(longest, length)
+                i += length
+            else:
+                i += 1
+    return covered >= 0.3 * total or longest >= 6
+
+
+def _promises(report: model.Report, previous: model.Report) -> Iterator[Finding]:
+    """Last year's plans for this year, each looked for in this year's text outside its own plans."""
+    plans = list(_plan_sections(previous.body))
+    if not plans:
         return
-    old_paragraphs = {text for _, text in _blocks(previous_document)}
-    for block, text in _blocks(document):
-        if isinstance(block, doc.Paragraph) and len(text) >= 30 and text in old_paragraphs:
-            yield Finding("unchanged-paragraph", block.location, f"paragraph unchanged since {last} — still true?", sentence_at(text, 0), f"rewrite it for {report.meta.year}, or confirm it")
+    current_plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
+    corpus = "|".join(
+        text.template for block in report.all_blocks() if id(block) not in current_plans for text in model.texts(block)
+    )
+    corpus = _EXPRESSION.sub("|", corpus)
+    achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
+    where = achievements.location if achievements and achievements.location else _body_location(report)
+    last = previous.meta.year
+    for section in plans:
+        for name, text in _promised(section):
+            if not _reported(text, corpus):
+                shown = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), text.strip())
+                name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
+                yield Finding(
+                    "promise-unreported", where, f"{last}年报告安排的“{name}”，本年度报告没有写到落实情况",
+                    _shorten(shown, 80), "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
+                )
+
+
+_INNER_QUOTES = str.maketrans("“”", "‘’")  # quotes inside quotes (GB/T 15834)
+
+
+def _plain_year(expression: str, year: int) -> str:
+    """{{ year + 1 }} of last year's text as the year it meant; other expressions as written."""
+    match = _YEAR_EXPRESSION.fullmatch(expression)
+    return str(year + _offset(match)) if match else expression
