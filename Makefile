@@ -25,7 +25,7 @@ VENV_STAMP   := $(VENV)/.stamp
 FANDOL := FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolHei-Bold.otf \
           FandolSong-Regular.otf FandolSong-Bold.otf
 
-.PHONY: setup report test check draft serve bench clean need-year lint collect merge
+.PHONY: setup report test check draft serve bench clean need-year lint collect merge absorb
 
 setup: $(SYSTEM_STAMP) $(FONTS_STAMP) $(VENV_STAMP)
 	@:
@@ -94,6 +94,12 @@ collect: setup need-year
 
 merge: setup need-year
 	$(PY) -m generator merge data/$(YEAR).yaml forms/$(YEAR)
+
+# The reviewed DOCX back into the year's data: make absorb DOCX=审阅稿.docx (DRY_RUN=1 only shows
+# the edits, ACCEPT=1 accepts pending tracked changes first).
+absorb: setup need-year
+	@test -n "$(DOCX)" || { echo "请用 DOCX= 指明审阅后的 Word 文档，例如 make absorb DOCX=审阅稿.docx" >&2; exit 1; }
+	$(PY) -m generator absorb data/$(YEAR).yaml "$(DOCX)"$(if $(DRY_RUN), --dry-run)$(if $(ACCEPT), --accept-changes)
 
 serve: setup
 	$(PY) -m generator serve

@@ -189,6 +189,17 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _absorb(args: argparse.Namespace) -> int:
+    from generator.commands.absorb import absorb
+
+    outcome = absorb(args.data, args.docx, args.accept_changes, args.dry_run)
+    print("\n".join(outcome.lines()))
+    if outcome.problems:
+        print("\n".join(outcome.problem_lines()), file=sys.stderr)
+        return 2
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its help option in Chinese."""
 
@@ -262,6 +273,13 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("forms", type=Path, nargs="+", help="交回的填报表（.xlsx），或存放它们的文件夹")
     merge.add_argument("--dry-run", action="store_true", help="只列出将要写入的数字，不改动数据文件")
     merge.set_defaults(run=_merge)
+
+    absorb = commands.add_parser("absorb", help="把审阅后的 DOCX 中的改动写回数据文件", description="把审阅后的 DOCX 与数据文件生成的报告逐段比较，把每处改动写回数据文件中它的出处；注释和格式保持原样。有改动找不到出处时不改动任何文件。")
+    absorb.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    absorb.add_argument("docx", type=Path, help="审阅后保存的 Word 文档，例如 审阅稿.docx")
+    absorb.add_argument("--accept-changes", action="store_true", help="接受审阅稿中全部未处理的修订后再写回")
+    absorb.add_argument("--dry-run", action="store_true", help="只列出将要写回的改动，不改动任何文件")
+    absorb.set_defaults(run=_absorb)
     return top
 
 
