@@ -1,4 +1,6 @@
-"""The DOCX is GB/T 9704-2012 as measured in its XML: page, grid, styles, footers, closing, attachments."""
+"""The DOCX is GB/T 9704-2012 as measured in its XML: page, grid, styles, footers, closing,
+attachments; and a file Word and WPS users take as their own: fonts in styles with substitution
+hints, Word's built-in headings, tables that behave, none of python-docx's template left over."""
 from __future__ import annotations
 
 import copy
@@ -33,6 +35,7 @@ class Package:
 
     def __init__(self, path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
+            self.infos = archive.infolist()
             self.names = set(archive.namelist())
             self.xml = {name: etree.fromstring(archive.read(name)) for name in self.names if name.endswith((".xml", ".rels"))}
         self.document = self.xml["word/document.xml"]
@@ -82,11 +85,16 @@ class Package:
         return [p for p in found if style_id is None or style_of(p) == style_id]
 
     def lines(self) -> list[str]:
-        """The body as lines: one a paragraph, one a table row with cells joined by tabs."""
-        lines = []
+        """The body as Word shows it: one line a paragraph (a paragraph whose mark is hidden runs
+        on into the next), one a table row with cells joined by tabs."""
+        lines, run_on = [], ""
         for block in self.body:
             if block.tag == w("p"):
-                lines.append(text_of(block))
+                if mark_hidden(block):
+                    run_on += text_of(block)
+                    continue
+                lines.append(run_on + text_of(block))
+                run_on = ""
             elif block.tag == w("tbl"):
                 lines += ["\t".join(text_of(cell) for cell in row.findall("w:tc", NS)) for row in block.findall("w:tr", NS)]
         return lines
@@ -105,6 +113,12 @@ def style_of(paragraph: etree._Element) -> str | None:
 
 def text_of(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(w("t")))
+
+
+def mark_hidden(paragraph: etree._Element) -> bool:
+    """Word's style separator: the paragraph mark hidden with vanish and specVanish."""
+    marks = paragraph.find("w:pPr/w:rPr", NS)
+    return marks is not None and marks.find("w:vanish", NS) is not None and marks.find("w:specVanish", NS) is not None
 
 
 def ind(paragraph_or_style: etree._Element) -> dict[str, int]:
@@ -174,9 +188,41 @@ def test_template_leftovers_are_gone(report):
     assert (spacing.get(w("before")), spacing.get(w("after"))) == ("0", "0")
     settings = report.xml["word/settings.xml"]
     assert settings.find("w:themeFontLang", NS).get(w("eastAsia")) == "zh-CN"
+    assert settings.find("w:defaultTabStop", NS).get(w("val")) == "640"  # two characters, not the template's 720
+    assert settings.find("w:characterSpacingControl", NS).get(w("val")) == "compressPunctuation"
+    assert not any(name.startswith("customXml/") for name in report.names)  # the APA bibliography
+    app = etree.tostring(report.xml["docProps/app.xml"], encoding="unicode")
+    assert "Macintosh" not in app and "<Application>fazhi-report</Application>" in app
     core = report.xml["docProps/core.xml"]
     assert core.findtext("{http://purl.org/dc/elements/1.1/}title") == "宛城区人民政府关于2024年法治政府建设情况的报告"
+    assert core.findtext("{http://purl.org/dc/elements/1.1/}creator") == "宛城区人民政府"
     assert "python-docx" not in etree.tostring(core, encoding="unicode")
+
+
+def test_file_dates_are_the_documents_own(report):
+    """The publication date (the sample has no 落款), in core.xml and on every zip entry."""
+    core = report.xml["docProps/core.xml"]
+    for tag in ("created", "modified"):
+        assert core.findtext(f"{{http://purl.org/dc/terms/}}{tag}") == "2025-03-25T00:00:00Z"
+    assert {info.date_time for info in report.infos} == {(2025, 3, 25, 0, 0, 0)}
+
+
+def test_font_table_lists_the_fonts_used_with_substitution_hints(report):
+    fonts = {f.get(w("name")): f for f in report.xml["word/fontTable.xml"].findall("w:font", NS)}
+    assert list(fonts) == ["方正小标宋简体", "仿宋_GB2312", "Times New Roman", "黑体", "楷体_GB2312", "宋体"]
+
+    def hint(name: str, tag: str) -> str | None:
+        element = fonts[name].find(f"w:{tag}", NS)
+        return element.get(w("val")) if element is not None else None
+
+    for name in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"):
+        assert hint(name, "charset") == "86", name  # GB2312
+        assert len(hint(name, "panose1") or "") == 20, name
+    assert (hint("仿宋_GB2312", "altName"), hint("楷体_GB2312", "altName")) == ("仿宋", "楷体")
+    assert hint("黑体", "panose1") == "02010609060101010101"
+    assert hint("Times New Roman", "charset") == "00"
+    used = {f.get(w(a)) for f in report.styles.iter(w("rFonts")) for a in ("eastAsia", "ascii")}
+    assert used == set(fonts)
 
 
 def test_file_passes_openxml_audit(tmp_path, document_2024, profile):
@@ -192,27 +238,31 @@ def test_file_passes_openxml_audit(tmp_path, document_2024, profile):
 
 # -- styles --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("style_id", "font", "half_points"), [
-    (docx.TITLE, "方正小标宋简体", 44),
-    (docx.BODY, "仿宋_GB2312", 32),
-    (docx.BULLET, "仿宋_GB2312", 32),
-    (docx.HEADING[1], "黑体", 32),
-    (docx.HEADING[2], "楷体_GB2312", 32),
-    (docx.HEADING[3], "仿宋_GB2312", 32),
-    (docx.HEADING[4], "仿宋_GB2312", 32),
-    (docx.RUN_IN[1], "黑体", 32),
-    (docx.RUN_IN[2], "楷体_GB2312", 32),
-    (docx.RUN_IN[3], "仿宋_GB2312", 32),
-    (docx.RUN_IN[4], "仿宋_GB2312", 32),
-    (docx.ATTACHMENT_LABEL, "黑体", 32),
-    (docx.ATTACHMENT_TITLE, "方正小标宋简体", 44),
-    (docx.PAGE_NUMBER, "宋体", 28),
-    ("Normal", "仿宋_GB2312", 32),
+TNR = "Times New Roman"
+
+
+@pytest.mark.parametrize(("style_id", "font", "western", "half_points"), [
+    (docx.TITLE, "方正小标宋简体", "方正小标宋简体", 44),
+    (docx.BODY, "仿宋_GB2312", TNR, 32),
+    (docx.BULLET, "仿宋_GB2312", TNR, 32),
+    (docx.HEADING[1], "黑体", TNR, 32),
+    (docx.HEADING[2], "楷体_GB2312", TNR, 32),
+    (docx.HEADING[3], "仿宋_GB2312", TNR, 32),
+    (docx.HEADING[4], "仿宋_GB2312", TNR, 32),
+    (docx.ATTACHMENT_LABEL, "黑体", TNR, 32),
+    (docx.ATTACHMENT_TITLE, "方正小标宋简体", "方正小标宋简体", 44),
+    (docx.TABLE_TEXT, "仿宋_GB2312", TNR, 28),
+    (docx.TABLE_HEADER, "黑体", TNR, 28),
+    (docx.PAGE_NUMBER, "宋体", "宋体", 28),
+    ("Normal", "仿宋_GB2312", TNR, 32),
 ])
-def test_each_style_names_its_east_asian_font_and_size(report, style_id, font, half_points):
+def test_each_style_names_its_fonts_and_size(report, style_id, font, western, half_points):
+    """Chinese text in the role's office font, digits and Latin in its western font, and
+    punctuation shared by both (“ ” —) hinted to the Chinese one."""
     fonts = report.style(style_id).find("w:rPr/w:rFonts", NS)
     assert fonts is not None, "the style names its fonts itself"
-    assert {k: fonts.get(w(k)) for k in ("eastAsia", "ascii", "hAnsi")} == {"eastAsia": font, "ascii": font, "hAnsi": font}
+    assert {k: fonts.get(w(k)) for k in ("eastAsia", "ascii", "hAnsi", "hint")} == {
+        "eastAsia": font, "ascii": western, "hAnsi": western, "hint": "eastAsia"}
     assert report.style_run(style_id, "w:sz") == str(half_points)
 
 
@@ -239,25 +289,36 @@ def test_title_is_centred_off_the_grid_one_paragraph_a_line_then_a_blank_line(re
     assert title.find("w:pPr/w:ind", NS) is None and title.find("w:rPr/w:spacing", NS) is None
 
 
-def test_heading_styles_carry_outline_levels_and_keep_with_next(report):
+def test_headings_are_words_built_in_heading_styles_with_outline_levels(report):
+    """heading 1–4 (标题 1–4 in Chinese Word): the navigation pane and a TOC know them."""
     for level in range(1, 5):
-        style = report.style(docx.HEADING[level])
+        style = report.style(f"Heading{level}")
+        assert docx.HEADING[level] == f"Heading{level}"
+        assert style.find("w:name", NS).get(w("val")) == f"heading {level}"
         assert style.find("w:pPr/w:outlineLvl", NS).get(w("val")) == str(level - 1)
         assert style.find("w:pPr/w:keepNext", NS) is not None
-        assert style.find("w:link", NS).get(w("val")) == docx.RUN_IN[level]
+        assert style.find("w:next", NS).get(w("val")) == docx.BODY
         assert style.get(w("type")) == "paragraph"
     assert report.style(docx.ATTACHMENT_TITLE).find("w:pPr/w:outlineLvl", NS).get(w("val")) == "0"
+    characters = {s.get(w("styleId")) for s in report.styles.findall("w:style[@w:type='character']", NS)}
+    assert characters == {"DefaultParagraphFont", docx.SIGNER}  # no run-in heading styles
 
 
-def test_run_in_headings_are_character_styles_inside_body_paragraphs(report, document_2024):
-    expected = [span.text for block in document_2024.body if isinstance(block, Paragraph) for span in block.spans if span.role]
-    runs = [r for r in report.body.iter(w("r")) if r.find("w:rPr/w:rStyle", NS) is not None]
-    assert [text_of(r) for r in runs] == expected and len(expected) == 13  # 3 in 一、, 7 in 二、, 3 in 三、
-    for run in runs:
-        style_id = run.find("w:rPr/w:rStyle", NS).get(w("val"))
-        assert report.style(style_id).get(w("type")) == "character"
-        assert style_of(run.getparent()) == docx.BODY
-    assert report.style(docx.RUN_IN[2]).find("w:link", NS).get(w("val")) == docx.HEADING[2]
+def test_run_in_headings_are_heading_paragraphs_with_a_style_separator(report, document_2024):
+    """Each run-in heading is a heading paragraph whose mark is hidden (w:vanish + w:specVanish),
+    so Word runs the next paragraph on in its line: the text reads as one paragraph, and the
+    navigation pane lists the heading. The paragraph it runs into starts without an indent."""
+    expected = [(span.text, span.role) for block in document_2024.body if isinstance(block, Paragraph)
+                for span in block.spans if span.role]
+    paragraphs = report.paragraphs()
+    hidden = [p for p in paragraphs if mark_hidden(p)]
+    assert [(text_of(p), style_of(p)) for p in hidden] == [(text, f"Heading{role[-1]}") for text, role in expected]
+    assert len(hidden) == 13  # 3 in 一、, 7 in 二、, 3 in 三、
+    for heading in hidden:
+        following = paragraphs[paragraphs.index(heading) + 1]
+        assert style_of(following) == docx.BODY and not mark_hidden(following)
+        assert ind(following) == {"firstLineChars": 0, "firstLine": 0}
+    assert not list(report.body.iter(w("rStyle")))
 
 
 def test_heading_bold_is_a_profile_option(written, profile):
@@ -266,35 +327,36 @@ def test_heading_bold_is_a_profile_option(written, profile):
     bold["fonts"]["heading2"]["bold"] = bold["fonts"]["heading3"]["bold"] = True
     package = written(small(), bold)
     assert package.style_run(docx.HEADING[2], "w:b") == package.style_run(docx.HEADING[3], "w:b") == "1"
-    assert package.style_run(docx.RUN_IN[2], "w:b") == "1"
     assert package.style_run(docx.BODY, "w:b") is None
 
 
 # -- every paragraph and run ---------------------------------------------------------------------
 
 def test_every_paragraph_is_exactly_one_grid_line_high(report):
-    """Title, blank lines, headings and text alike: 579 twips exact, no space before or after."""
-    for paragraph in report.paragraphs():
+    """Title, blank lines, headings and text alike: 579 twips exact, no space before or after;
+    indented two characters but where a run-in heading's line goes on."""
+    paragraphs = report.paragraphs()
+    for previous, paragraph in zip([None, *paragraphs], paragraphs):
         assert report.resolved(paragraph, "w:spacing", "line") == "579"
         assert report.resolved(paragraph, "w:spacing", "lineRule") == "exact"
         assert report.resolved(paragraph, "w:spacing", "before") == "0"
         assert report.resolved(paragraph, "w:spacing", "after") == "0"
-        if style_of(paragraph) != docx.TITLE:
+        if style_of(paragraph) != docx.TITLE and not (previous is not None and mark_hidden(previous)):
             assert report.resolved(paragraph, "w:ind", "firstLineChars") == "200"
             assert report.resolved(paragraph, "w:ind", "firstLine") == "640"
             assert report.resolved(paragraph, "w:jc", "val") == "both"
 
 
-def test_every_run_names_its_role_font(report):
-    fonts = {docx.BODY: "仿宋_GB2312", docx.TITLE: "方正小标宋简体", docx.HEADING[1]: "黑体", docx.HEADING[2]: "楷体_GB2312"}
-    run_in = {docx.RUN_IN[2]: "楷体_GB2312", docx.RUN_IN[3]: "仿宋_GB2312"}
-    runs = list(report.body.iter(w("r")))
-    assert runs
+@pytest.mark.parametrize("name", ["report", "full"])
+def test_runs_carry_no_fonts_the_styles_give_them(name, request):
+    """Fonts and sizes are the styles' (so text typed in Word takes them); runs state nothing
+    but a placeholder's highlight."""
+    package = request.getfixturevalue(name)
+    runs = [r for part in package.xml.values() for r in part.iter(w("r"))]
+    assert len(runs) > 20
     for run in runs:
-        named = run.find("w:rPr/w:rFonts", NS)
-        character_style = run.find("w:rPr/w:rStyle", NS)
-        expected = run_in[character_style.get(w("val"))] if character_style is not None else fonts[style_of(run.getparent())]
-        assert named.get(w("eastAsia")) == named.get(w("ascii")) == named.get(w("hAnsi")) == expected
+        properties = run.find("w:rPr", NS)
+        assert properties is None or [etree.QName(c).localname for c in properties] == ["highlight"], text_of(run)
 
 
 def test_document_text_is_the_text_writers_without_web_chrome(report, document_2024):
@@ -319,7 +381,7 @@ def test_page_numbers_alternate_one_character_in_from_the_outer_edge(report):
         assert [f.get(w("fldCharType")) for f in paragraph.iter(w("fldChar"))] == ["begin", "separate", "end"]
         runs = paragraph.findall("w:r", NS)
         assert text_of(runs[0]) == "— " and text_of(runs[-1]) == " —"
-        assert {r.find("w:rPr/w:rFonts", NS).get(w("eastAsia")) for r in runs} == {"宋体"}
+        assert all(r.find("w:rPr", NS) is None for r in runs)  # 宋体 from the page-number style
     style = report.style(docx.PAGE_NUMBER)
     assert style.find("w:pPr/w:spacing", NS).get(w("line")) == "280"
     assert style.find("w:pPr/w:spacing", NS).get(w("lineRule")) == "exact"
@@ -421,7 +483,9 @@ def test_closing_without_seal(written, issuer, issuer_right, date_right):
     issuer_start = 28 - issuer_right - len(issuer)  # in 字 from the left edge of the type area
     date_start = 28 - date_right - DATE_WIDTH
     assert date_start - issuer_start == 2
-    assert issuer_line.find("w:pPr/w:keepNext", NS) is not None
+    text = paragraphs[-4]
+    for kept in (text, blank, issuer_line):  # the 落款 never goes to a page without the text's end
+        assert kept.find("w:pPr/w:keepNext", NS) is not None
 
 
 def test_attachments_start_on_new_pages_with_label_and_centred_title(full):
@@ -431,6 +495,7 @@ def test_attachments_start_on_new_pages_with_label_and_centred_title(full):
     assert label_style.find("w:pPr/w:pageBreakBefore", NS) is not None
     assert full.resolved(labels[0], "w:ind", "firstLineChars") == "0"
     assert full.resolved(labels[0], "w:jc", "val") == "left"
+    assert full.resolved(labels[0], "w:spacing", "after") == "579"  # the title on the third line
     paragraphs = full.paragraphs()
     for label in labels:
         title = paragraphs[paragraphs.index(label) + 1]
@@ -441,21 +506,46 @@ def test_attachments_start_on_new_pages_with_label_and_centred_title(full):
     assert paragraphs.index(signature[-1]) < paragraphs.index(labels[0])
 
 
-def test_tables_are_bordered_with_a_bold_repeating_header(full):
+def test_tables_are_bordered_with_a_repeating_header_in_heiti(full):
     tables = full.body.findall("w:tbl", NS)
     assert len(tables) == 2
     table = tables[0]
     assert table.find("w:tblPr/w:tblStyle", NS).get(w("val")) == docx.TABLE
-    assert table.find("w:tblPr/w:tblW", NS).get(w("type")) == "pct"
+    assert table.find("w:tblPr/w:tblW", NS).get(w("type")) == "dxa"
     header, *rows = table.findall("w:tr", NS)
     assert header.find("w:trPr/w:tblHeader", NS) is not None
     assert all(row.find("w:trPr/w:tblHeader", NS) is None for row in rows)
+    assert all(row.find("w:trPr/w:cantSplit", NS) is not None for row in (header, *rows))  # rows stay whole
     assert {style_of(p) for p in header.iter(w("p"))} == {docx.TABLE_HEADER}
-    assert full.style_run(docx.TABLE_HEADER, "w:b") == "1"
-    assert full.style_run(docx.TABLE_TEXT, "w:b") is None
+    assert full.style_run(docx.TABLE_HEADER, "w:rFonts", "eastAsia") == "黑体"  # not a bold 仿宋
+    assert full.style_run(docx.TABLE_HEADER, "w:b") is None and full.style_run(docx.TABLE_TEXT, "w:b") is None
+    assert {c.find("w:tcPr/w:vAlign", NS).get(w("val")) for c in table.iter(w("tc"))} == {"center"}
     borders = full.style(docx.TABLE).find("w:tblPr/w:tblBorders", NS)
     assert {etree.QName(b).localname: b.get(w("val")) for b in borders} == dict.fromkeys(
         ("top", "left", "bottom", "right", "insideH", "insideV"), "single")
     caption = table.getprevious()
     assert style_of(caption) == docx.TABLE_CAPTION and text_of(caption) == "表1　行政复议情况"
     assert full.resolved(caption, "w:jc", "val") == "center"
+
+
+def test_table_columns_take_the_width_their_content_asks(written):
+    """A long first column and short figures: the type area's 156 mm shared by the widest cell
+    of each column (padding included), fixed so Word and WPS keep them."""
+    rows = (("行政复议案件办结情况（含调解）", "2023年"), ("合计", "86"))
+    package = written(small(body=(Table(("项目", "数量"), rows),)))
+    table = package.body.find("w:tbl", NS)
+    grid = [int(c.get(w("w"))) for c in table.findall("w:tblGrid/w:gridCol", NS)]
+    assert sum(grid) == 11906 - 1587 - 1474
+    assert grid[0] / grid[1] == pytest.approx((15 * 280 + 2 * 80) / (3 * 280 + 2 * 80), rel=0.001)  # 15 字 vs "2023年" 3 字
+    assert table.find("w:tblPr/w:tblLayout", NS).get(w("type")) == "fixed"
+    for row in table.findall("w:tr", NS):
+        assert [int(c.find("w:tcPr/w:tcW", NS).get(w("w"))) for c in row.findall("w:tc", NS)] == grid
+    margins = package.style(docx.TABLE).find("w:tblPr/w:tblCellMar", NS)
+    assert {etree.QName(m).localname: m.get(w("w")) for m in margins} == {"left": "80", "right": "80"}  # ¼ 字
+
+
+def test_table_rows_are_one_grid_line_high_with_their_rule(full):
+    """As in the PDF: the text line (579 − 10 twips) and the 0.5 pt rule make one grid line."""
+    spacing = full.style(docx.TABLE_TEXT).find("w:pPr/w:spacing", NS)
+    assert (spacing.get(w("line")), spacing.get(w("lineRule"))) == ("569", "exact")
+    assert full.style(docx.TABLE).find("w:tblPr/w:tblBorders/w:insideH", NS).get(w("sz")) == "4"

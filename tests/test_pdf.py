@@ -19,11 +19,12 @@ import pdfplumber
 import pytest
 from pdfminer.pdftypes import resolve1
 
-from generator.writers.pdf import fonts
+from generator import resources
 from generator.config import layout
-from generator.pipeline.document import Attachment, Document, Heading, Paragraph, Span, Table
 from generator.errors import DataError
-from generator.writers import pdf, text
+from generator.pipeline.document import Attachment, Document, Heading, Paragraph, Span, Table
+from generator.writers import pagefit, pdf, text
+from generator.writers.pdf import fonts
 
 MM = 72 / 25.4
 # WeasyPrint writes glyph advances in whole thousandths of an em, truncated: over a line of
@@ -484,7 +485,7 @@ def test_a_role_without_any_installed_candidate_is_an_error(profile, tmp_path):
 
 def test_font_files_come_from_the_fonts_folder(profile, tmp_path, monkeypatch):
     (tmp_path / "Some-Fang.otf").write_bytes(b"not really a font")
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(tmp_path))
     changed = copy.deepcopy(profile)
     changed["fonts"]["body"]["pdf"] = [{"family": "No Such Font XYZ"}, {"file": "Some-Fang.otf"}]
     face = fonts.resolve(changed)["body"]
@@ -523,7 +524,7 @@ def test_justification_patch_is_installed_by_the_writer(report):
 def test_bold_without_a_bold_face_is_noted(profile, tmp_path, monkeypatch):
     (tmp_path / "Some-Kai.otf").write_bytes(b"not really a font")
     (tmp_path / "Some-Hei-Bold.otf").write_bytes(b"not really a font")
-    monkeypatch.setenv(fonts.FONTS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(resources.FONTS_DIR_ENV, str(tmp_path))
     changed = copy.deepcopy(profile)
     changed["fonts"]["heading2"].update(bold=True, pdf=[{"file": "Some-Kai.otf"}])
     changed["fonts"]["heading1"].update(bold=True, pdf=[{"file": "Some-Hei-Bold.otf", "weight": 700}])
@@ -531,3 +532,33 @@ def test_bold_without_a_bold_face_is_noted(profile, tmp_path, monkeypatch):
     assert resolved["heading2"].lacks_bold and not resolved["heading1"].lacks_bold
     assert resolved["heading1"].weight == resolved["heading2"].weight == 700
     assert "二级标题（heading2）：要求加粗，但 Some-Kai.otf 没有粗体，PDF 中按常规字重排印" in resolved.notes()
+
+
+# -- page fit --------------------------------------------------------------------------------
+
+
+def test_page_fit_finds_widows_and_one_character_last_lines(document_2024, profile, tmp_path):
+    """A paragraph's last line alone atop page 2, and a last line of one character, each with
+    its page and line; the sample report itself has one of the latter (“审。”)."""
+    free = 22 - len(document_2024.title_lines) - 1
+    filler = tuple(Paragraph((Span(f"第{n}段。"),)) for n in range(free - 2))
+    body = (*filler, Paragraph((Span("甲" * 26 + "乙" * 28 + "丙丙。"),)), Paragraph((Span("丁" * 26 + "戊。"),)))
+    rendered = render(dataclasses.replace(document_2024, body=body), profile, tmp_path / "fit.pdf")
+    assert [line.text for line in rendered.pages[1][:2]] == ["丙丙。", "丁" * 26]
+    found = pagefit.findings(rendered.path, profile)
+    assert [(f.page, f.line, f.kind, f.text) for f in found] == [(2, 1, "widow", "丙丙。"), (2, 3, "short", "戊。")]
+    assert found[0].message.startswith("第2页第1行：段落的最后一行“丙丙。”单独排在页首")
+    sample = pagefit.findings(render(document_2024, profile, tmp_path / "sample.pdf").path, profile)
+    assert {(f.kind, f.text) for f in sample} >= {("short", "审。")}
+
+
+def test_the_closing_never_stands_alone_on_a_page(document_2024, profile, frame, tmp_path):
+    """The text fills page 1 to its last line: the 落款 takes the last paragraph's last two
+    lines along to page 2 instead of standing there alone."""
+    free = 22 - len(document_2024.title_lines) - 1
+    body = (*(Paragraph((Span(f"第{n}段。"),)) for n in range(free - 1)), Paragraph((Span("甲" * 26 + "乙乙乙。"),)))
+    document = dataclasses.replace(document_2024, body=body, signature_issuer="南阳市宛城区人民政府", signature_date="2025年3月25日")
+    rendered = render(document, profile, tmp_path / "closing.pdf")
+    page = [line.text for line in rendered.pages[-1] if line.baseline < frame.bottom]
+    assert page[-2:] == ["南阳市宛城区人民政府", "2025年3月25日"]
+    assert page[:-2] == ["甲" * 26, "乙乙乙。"]  # the last paragraph's two lines came along

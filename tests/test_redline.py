@@ -1,11 +1,17 @@
 """The redline DOCX: every difference from last year is a real Word tracked change."""
 from __future__ import annotations
 
+import datetime
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+
+from generator.config import layout
+from generator.pipeline.document import Document, Paragraph, Span, Table
+from generator.writers.docx import report as docx
+from generator.writers.docx import tracked
 
 from .helpers import fill, generator
 
@@ -82,3 +88,84 @@ def test_html_view_marks_the_same_changes(redline):
     page = redline["html"].read_text(encoding="utf-8")
     assert "<del>217</del><ins>230</ins>" in page
     assert '<p class="added"><ins>新增一段：全年未发生行政败诉案件被督办情况。</ins></p>' in page
+
+
+def test_reviewers_own_edits_are_tracked_too(redline):
+    with zipfile.ZipFile(redline["docx"]) as archive:
+        settings = etree.fromstring(archive.read("word/settings.xml"))
+    assert settings.find(f"{W}trackRevisions") is not None
+
+
+def test_the_redline_passes_openxml_audit(redline):
+    openxml_audit = pytest.importorskip("openxml_audit")
+    result = openxml_audit.OpenXmlValidator().validate(str(redline["docx"]))
+    assert [str(error) for error in result.errors] == []
+
+
+# -- tables and paragraph properties ------------------------------------------------------------
+
+
+def _document(body) -> Document:
+    return Document(year=2024, title_lines=("某县人民政府关于2024年法治政府建设情况的报告",), body=body)
+
+
+OLD_TABLE = Table(("项目", "数量"), (("行政复议", "86件"), ("行政诉讼", "12件"), ("行政调解", "5件")), "表1")
+NEW_TABLE = Table(("项目", "数量"), (("行政复议", "90件"), ("行政诉讼", "12件"), ("复议纠错", "2件")), "表1")
+
+
+@pytest.fixture
+def table_redline(tmp_path) -> etree._Element:
+    """A table with a changed figure, a row removed and one added; a bullet that became a paragraph."""
+    old = _document((Paragraph((Span("——办结案件。"),), bullet=True), OLD_TABLE))
+    new = _document((Paragraph((Span("——办结案件。"),)), NEW_TABLE))
+    profile = layout.load()
+    for name, document in (("old", old), ("new", new)):
+        docx.write(document, profile, tmp_path / f"{name}.docx")
+    tracked.write(tmp_path / "old.docx", tmp_path / "new.docx", tmp_path / "redline.docx", "宛城区司法局", datetime.datetime(2026, 1, 15))
+    with zipfile.ZipFile(tmp_path / "redline.docx") as archive:
+        return etree.fromstring(archive.read("word/document.xml"))
+
+
+def rows(table: etree._Element, keep: str) -> list[str]:
+    """The table's rows (cells joined by |) once every change is accepted ("ins") or rejected ("del")."""
+    drop = "del" if keep == "ins" else "ins"
+    shown = []
+    for row in table.iter(f"{W}tr"):
+        if row.find(f"{W}trPr/{W}{drop}") is not None:
+            continue
+        cells = []
+        for cell in row.iter(f"{W}tc"):
+            cells.append("".join(t.text for t in cell.iter(f"{W}t", f"{W}delText") if t.getparent().getparent().tag != f"{W}{drop}"))
+        shown.append("|".join(cells))
+    return shown
+
+
+def test_a_changed_table_is_tracked_by_rows_and_cells(table_redline):
+    (table,) = table_redline.iter(f"{W}tbl")  # one table, not the old deleted and the new inserted
+    assert rows(table, "ins") == ["项目|数量", "行政复议|90件", "行政诉讼|12件", "复议纠错|2件"]
+    assert rows(table, "del") == ["项目|数量", "行政复议|86件", "行政诉讼|12件", "行政调解|5件"]
+    marked = {"".join(row.itertext()): kind for row in table.iter(f"{W}tr") for kind in ("ins", "del")
+              if row.find(f"{W}trPr/{W}{kind}") is not None}
+    assert marked == {"行政调解5件": "del", "复议纠错2件": "ins"}
+    for row in table.iter(f"{W}tr"):  # a row's w:ins / w:del follows one of its own properties
+        children = [etree.QName(c).localname for c in row.find(f"{W}trPr")]
+        assert children[0] not in ("ins", "del")
+    figure = next(row for row in table.iter(f"{W}tr") if "行政复议" in "".join(row.itertext()))
+    assert ["".join(e.itertext()) for e in figure.iter(f"{W}del")] == ["86"]
+    assert ["".join(e.itertext()) for e in figure.iter(f"{W}ins")] == ["90"]
+
+
+def test_changed_paragraph_properties_are_tracked_with_the_old_ones(table_redline):
+    paragraph = next(p for p in table_redline.iter(f"{W}p") if "".join(p.itertext()) == "——办结案件。")
+    change = paragraph.find(f"{W}pPr/{W}pPrChange")
+    assert change is not None and change.get(f"{W}author") == "宛城区司法局"
+    assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == docx.BODY
+    assert change.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == docx.BULLET
+    unchanged = [p for p in table_redline.iter(f"{W}p") if p.find(f"{W}pPr/{W}pPrChange") is not None]
+    assert unchanged == [paragraph]
+
+
+def test_a_redline_with_a_changed_table_passes_openxml_audit(table_redline, tmp_path):
+    openxml_audit = pytest.importorskip("openxml_audit")
+    result = openxml_audit.OpenXmlValidator().validate(str(tmp_path / "redline.docx"))
+    assert [str(error) for error in result.errors] == []

@@ -51,7 +51,13 @@ class FontCandidate(TypedDict, total=False):
     weight: int
 
 
-class FontSpec(TypedDict):
+class _FontSpecOptions(TypedDict, total=False):
+    # (total=False, not NotRequired: under `from __future__ import annotations` a TypedDict
+    # cannot see NotRequired and would count the key as required)
+    western: str  # the DOCX's font for digits and Latin letters; without it, `docx`
+
+
+class FontSpec(_FontSpecOptions):
     size_pt: float
     bold: bool
     docx: str  # the office font the DOCX names
@@ -85,6 +91,70 @@ class ClosingSpec(TypedDict):
     date_shift_chars: float
 
 
+class TablesSpec(TypedDict):
+    rule_pt: float
+    cell_padding_chars: float  # left and right, in characters of the body size
+
+
+class _OfficeFontOptions(TypedDict, total=False):
+    alt: str  # the font's other name (仿宋_GB2312 → 仿宋)
+
+
+class OfficeFontSpec(_OfficeFontOptions):
+    """What Word and WPS read in fontTable.xml to stand in for an office font a PC lacks."""
+
+    name: str
+    panose: str  # PANOSE class, 20 hexadecimal digits
+    charset: str  # "86": GB2312; "00": ANSI
+    family: str  # auto, decorative, modern, roman, script or swiss
+    pitch: str  # fixed or variable
+
+
+class MarkSpec(TypedDict):
+    """发文机关标志, in the title's fonts."""
+
+    top_mm: float
+    size_pt: float
+    joint_leading_pt: float  # between the names of a joint issuance
+    blank_lines_after: int
+
+
+class SignersSpec(TypedDict):
+    """发文字号 and 签发人: the 签发人 names in the heading2 (楷体) fonts."""
+
+    outer_indent_chars: float
+    names_per_line: int
+
+
+class SeparatorSpec(TypedDict):
+    below_number_mm: float
+    thickness_pt: float
+    blank_lines_after: int
+
+
+class SealedClosingSpec(TypedDict):
+    date_right_indent_chars: float
+    blank_lines_before: int  # room for the seal above the issuer
+
+
+class RecordSpec(TypedDict):
+    """版记: 抄送, 印发机关 and 印发日期 between rules, in the body's fonts."""
+
+    size_pt: float
+    outer_indent_chars: float  # in characters of the record's size
+    outer_rule_mm: float
+    inner_rule_mm: float
+
+
+class FormalSpec(TypedDict):
+    color: str  # the red of the mark and the separator, "#RRGGBB"
+    mark: MarkSpec
+    signers: SignersSpec
+    separator: SeparatorSpec
+    sealed: SealedClosingSpec
+    record: RecordSpec
+
+
 class Profile(TypedDict):
     page: PageSpec
     grid: GridSpec
@@ -92,6 +162,9 @@ class Profile(TypedDict):
     paragraph: ParagraphSpec
     page_number: PageNumberSpec
     closing: ClosingSpec
+    tables: TablesSpec
+    office_fonts: list[OfficeFontSpec]
+    formal: FormalSpec
 
 
 # What a number may be, by the unit its key ends with: a typo of a digit should not pass.

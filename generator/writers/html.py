@@ -3,25 +3,30 @@
 The CSS is rendered from the layout profile, so the PDF and the DOCX (which reads the same
 profile) cannot drift apart. Without resolved fonts (a page for the browser) each role names
 the office font first and the free substitutes after it.
+
+The formal edition adds the 版头, the sealed 落款, the 附注 and the 版记 (writers/formal.py
+says where). For the PDF the 版记 must end on the type area's bottom of an even page, which
+depends on where the text ends: the page is laid out once to measure that, then written with
+the 版记 in its place.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.pipeline.document import Document, Heading, Paragraph, Table
-from generator.writers.pdf.fonts import ROLES, ResolvedFonts
-from generator.config.layout import Profile, line_pitch_pt, type_area_mm
 from generator.chinese import HAN
+from generator.config.layout import Profile, line_pitch_pt, type_area_mm
+from generator.pipeline.document import Document, Heading, Paragraph, Table
 from generator.resources import templates_dir
+from generator.writers import formal
+from generator.writers.pdf.fonts import ROLES, ResolvedFonts
 
 TEMPLATES_DIR = templates_dir()
-PT_PER_MM = 72 / 25.4
-_RULE_PT = 0.5  # table rules
+PT_PER_MM = formal.PT_PER_MM
+MEASURE = "measure"  # the 版记 on a page of its own, for formal.place_record to read
 _NOTE_LABEL_CHARS = 3  # "附件：", before the first attachment's number
 _GENERIC = {"title": "serif", "heading1": "sans-serif"}  # everything else: serif
 # Where Chinese typesetting may break a line at a quotation mark: before an opening one and
@@ -54,7 +59,7 @@ def _note_parts(lines: tuple[str, ...]) -> list[tuple[str, str]]:
     so that a long name can wrap under its own first character (GB/T 9704 §7.3.6)."""
     parts = []
     for line in lines:
-        label = _NOTE_LABEL.match(line).group()
+        label = _NOTE_LABEL.match(line).group()  # type: ignore[union-attr]  # every part optional: always matches
         parts.append((label, line[len(label):]))
     return parts
 
@@ -75,20 +80,93 @@ _ENV.tests["table"] = lambda block: isinstance(block, Table)
 
 
 def render(document: Document, profile: Profile, fonts: ResolvedFonts | None = None) -> str:
-    """The complete HTML page, its stylesheet inline."""
+    """The complete HTML page, its stylesheet inline; with `fonts`, the page the PDF prints."""
+    placement: formal.RecordPlacement | None = None
+    if fonts is not None and _is_formal(document) and formal.record(document.formal):
+        placement = formal.place_record(document, profile, fonts)
+    return _render(document, profile, fonts, placement)
+
+
+def measuring_page(document: Document, profile: Profile, fonts: ResolvedFonts) -> str:
+    """The formal edition's page with the 版记 on a page of its own, marked where the text ends."""
+    return _render(document, profile, fonts, MEASURE)
+
+
+def _is_formal(document: Document) -> bool:
+    return document.edition == "formal" and document.formal is not None
+
+
+def _render(document: Document, profile: Profile, fonts: ResolvedFonts | None,
+            placement: formal.RecordPlacement | str | None) -> str:
     css = _ENV.get_template("report.css.j2").render(_css_context(profile, fonts))
     assert "</" not in css, "the stylesheet must not close its <style> element"
-    return _ENV.get_template("report.html.j2").render(document=document, css=Markup(css))
+    return _ENV.get_template("report.html.j2").render(
+        document=document, css=Markup(css), formal=_formal_context(document, profile, placement),
+        created=formal.document_date(document),
+        author=formal.document_issuer(document),
+        long_date=formal.width_chars(document.signature_date) > formal.width_chars(document.signature_issuer),
+    )
+
+
+def _formal_context(document: Document, profile: Profile, placement: formal.RecordPlacement | str | None) -> dict[str, Any] | None:
+    """What the template needs of the formal edition's parts; None for the web edition."""
+    if not _is_formal(document):
+        return None
+    parts = document.formal
+    assert parts is not None
+    sealed = parts.seal and bool(document.signature_date)
+    _, date_right = formal.closing_indents(document.signature_issuer, document.signature_date, profile, sealed)
+    pitch = _char_pitch(profile)
+    record = formal.record(parts)
+    style = ""
+    if record is not None and placement == MEASURE:
+        style = "break-before: page"
+    elif isinstance(placement, formal.RecordPlacement):
+        # an even page is a left one: the first page is a right one
+        breaks = {"same": "", "next": "break-before: left; ", "after-blank": "break-before: left; page: record-plain; "}
+        style = f"{breaks[placement.page]}padding-top: {_number(placement.space_before_pt)}pt"
+    head = formal.masthead(parts, profile)
+    mark = head.mark
+    return {
+        "parts": parts,
+        "masthead": head,
+        "names": [(name[:-1], name[-1:], _number(spacing)) for name, spacing in zip(mark.names, mark.spacing_pt)],
+        "pt": {  # the 版头's positions, in points
+            "mark_before": _number(head.mark_before_pt),
+            "mark_size": _number(mark.size_pt),
+            "mark_leading": _number(mark.leading_pt),
+            "mark_gap": _number(mark.size_pt),  # one character between joint names and 文件
+            "rows_before": _number(head.rows_before_pt),
+            "names_width": _number(head.signer_names_chars * pitch),
+            "rule_before": _number(head.rule_before_pt),
+            "rule": _number(head.rule_pt),
+            "title_before": _number(head.title_before_pt),
+        },
+        "recipient": parts.recipient or document.recipient,
+        "sealed": sealed,
+        "date_right_pt": _number(date_right * pitch),
+        "record": record,
+        "record_style": style,
+        "cc_label": formal.CC_LABEL,
+        "text_end_id": formal.TEXT_END_ID,
+        "record_id": formal.RECORD_ID,
+    }
+
+
+def _char_pitch(profile: Profile) -> float:
+    """One character of the 28 a line: the body size and its letter spacing."""
+    return profile["fonts"]["body"]["size_pt"] + profile["grid"]["body_char_spacing_pt"]
 
 
 def _css_context(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, Any]:
-    grid, body = profile["grid"], profile["fonts"]["body"]
-    pitch = body["size_pt"] + grid["body_char_spacing_pt"]  # one character of the 28 a line
+    grid = profile["grid"]
+    pitch = _char_pitch(profile)
     indent_chars = profile["paragraph"]["first_line_indent_chars"]
     type_width, _ = type_area_mm(profile)
     number, closing = profile["page_number"], profile["closing"]
     number_size = profile["fonts"]["page_number"]["size_pt"]
     prefix, _, suffix = number["form"].partition("{n}")
+    rule = profile["tables"]["rule_pt"]
     return {
         "page": profile["page"],
         "justify": profile["paragraph"]["justify"],
@@ -99,8 +177,9 @@ def _css_context(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, Any
             "note_label_pt": _number(_NOTE_LABEL_CHARS * pitch),
             "note_width_pt": _number(type_width * PT_PER_MM - indent_chars * pitch),
             "type_width_mm": _number(type_width),
-            "rule_pt": _number(_RULE_PT),
-            "cell_line_pt": _number(line_pitch_pt(profile) - _RULE_PT),
+            "rule_pt": _number(rule),
+            "cell_line_pt": _number(line_pitch_pt(profile) - rule),
+            "cell_padding_pt": _number(profile["tables"]["cell_padding_chars"] * pitch),
         },
         "number": {
             "prefix": prefix,
@@ -114,12 +193,33 @@ def _css_context(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, Any
         },
         "fonts": _fonts(profile, fonts),
         "font_faces": [{"family": family, "url": path.as_uri()} for path, family in (fonts.files() if fonts else {}).items()],
+        "formal": _formal_css(profile, pitch),
+    }
+
+
+def _formal_css(profile: Profile, pitch: float) -> dict[str, str]:
+    """The formal edition's numbers in points; the positions are writers/formal.py's."""
+    spec = profile["formal"]
+    line = line_pitch_pt(profile)
+    record_size = spec["record"]["size_pt"]
+    record_indent = spec["record"]["outer_indent_chars"] * record_size
+    return {
+        "color": spec["color"],
+        "signer_indent_pt": _number(spec["signers"]["outer_indent_chars"] * pitch),
+        "sealed_before_pt": _number(spec["sealed"]["blank_lines_before"] * line),
+        "record_size_pt": _number(record_size),
+        "record_indent_pt": _number(record_indent),
+        "record_cc_indent_pt": _number(record_indent + formal.width_chars(formal.CC_LABEL) * record_size),
+        "record_cc_label_pt": _number(formal.width_chars(formal.CC_LABEL) * record_size),
+        "outer_rule_pt": _number(spec["record"]["outer_rule_mm"] * PT_PER_MM),
+        "inner_rule_pt": _number(spec["record"]["inner_rule_mm"] * PT_PER_MM),
     }
 
 
 def _fonts(profile: Profile, fonts: ResolvedFonts | None) -> dict[str, dict[str, str]]:
     """CSS fonts by role; a profile without a table role sets tables in the body font."""
-    css = {role: _font(role, profile["fonts"][role], fonts) for role in ROLES if role in profile["fonts"]}
+    specs: dict[str, Any] = dict(profile["fonts"])
+    css = {role: _font(role, specs[role], fonts) for role in ROLES if role in specs}
     css.setdefault("table", css["body"])
     return css
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from copy import deepcopy
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from lxml import etree
 
 # Child sequences of the complex types written into (ECMA-376 Part 1, transitional schema).
 _PPR = (
@@ -42,15 +43,48 @@ _TBLPR = (
     "tblLook", "tblCaption", "tblDescription", "tblPrChange",
 )
 _TBLBORDERS = ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV")
+_TBLCELLMAR = ("top", "left", "start", "bottom", "right", "end")
+_TCPR = (
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+    "tcPrChange",
+)
 # w:trPr is an unordered choice; any fixed order is valid.
 _TRPR = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
          "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange")
+_SETTINGS = (
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+    "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+    "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
+    "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+    "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting", "documentProtection",
+    "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation",
+    "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps", "showEnvelope",
+    "summaryLength", "clickAndTypeStyle", "defaultTableStyle", "evenAndOddHeaders",
+    "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin",
+    "drawingGridHorizontalOrigin", "drawingGridVerticalOrigin", "doNotShadeFormData",
+    "noPunctuationKerning", "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
+    "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema",
+    "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml",
+    "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
+    "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr",
+    "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
+    "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+    "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)
 
 _SEQUENCES: dict[str, dict[str, int]] = {
     qn(f"w:{parent}"): {qn(f"w:{tag}"): n for n, tag in enumerate(sequence)}
     for parent, sequence in (
         ("pPr", _PPR), ("rPr", _RPR), ("sectPr", _SECTPR), ("style", _STYLE), ("tblPr", _TBLPR),
-        ("tblBorders", _TBLBORDERS), ("trPr", _TRPR),
+        ("tblBorders", _TBLBORDERS), ("tblCellMar", _TBLCELLMAR), ("tcPr", _TCPR), ("trPr", _TRPR),
+        ("settings", _SETTINGS),
     )
 }
 
@@ -69,17 +103,71 @@ def set_child(parent: BaseOxmlElement, tag: str, **attributes: str | int | bool)
     return element
 
 
-def set_fonts(rPr: BaseOxmlElement, name: str) -> None:
-    """Name `name` for Latin and East Asian text alike.
+def set_fonts(rPr: BaseOxmlElement, east_asian: str, western: str | None = None) -> None:
+    """Name the font of Chinese text and the one of digits and Latin letters (`western`, else
+    the same).
 
     python-docx's `font.name` sets only ascii/hAnsi; Chinese text is drawn in the `w:eastAsia`
-    font, and punctuation such as “ ” — falls in ascii/hAnsi ranges, so all three name one font.
+    font. Punctuation such as “ ” — … falls in ranges Word may draw in either font: the
+    eastAsia hint gives it the Chinese font, full width, as Chinese Word writes it.
     """
-    set_child(rPr, "w:rFonts", ascii=name, hAnsi=name, eastAsia=name)
+    latin = western or east_asian
+    set_child(rPr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, hint="eastAsia")
 
 
-def add_field(paragraph: BaseOxmlElement, instruction: str, cached: str, rPr: BaseOxmlElement) -> None:
-    """Append a complex field (`PAGE` …) whose runs carry copies of `rPr`; Word/WPS update `cached`."""
+def set_tabs(pPr: BaseOxmlElement, *stops: tuple[str, int]) -> None:
+    """The paragraph's tab stops: (alignment, position in twips from the left margin)."""
+    tabs = set_child(pPr, "w:tabs")
+    for alignment, position in stops:
+        tabs.append(_element("w:tab", val=alignment, pos=position))
+
+
+def mark_hidden(pPr: BaseOxmlElement) -> None:
+    """Hide the paragraph's mark the way Word's style separator does (w:vanish + w:specVanish):
+    the next paragraph's text runs on in the same line, while this paragraph keeps its own
+    style, so a run-in heading shows in the navigation pane and the table of contents."""
+    properties = set_child(pPr, "w:rPr")
+    set_child(properties, "w:vanish")
+    set_child(properties, "w:specVanish")
+
+
+def remove_child(parent: BaseOxmlElement, tag: str) -> None:
+    """Drop `parent`'s `tag` children (any namespace python-docx knows: "dcterms:created")."""
+    for child in parent.findall(qn(tag)):
+        parent.remove(child)
+
+
+def copy_element(element: BaseOxmlElement) -> BaseOxmlElement:
+    return deepcopy(element)
+
+
+def font_table(fonts: list[dict[str, str]]) -> bytes:
+    """word/fontTable.xml naming `fonts` with the hints Word and WPS substitute by when a PC
+    lacks one: alternative name, PANOSE class, character set, family and pitch."""
+    w = nsmap["w"]
+    root = etree.Element(f"{{{w}}}fonts", nsmap={"w": w})
+    for font in fonts:
+        entry = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": font["name"]})
+        if font.get("alt"):
+            etree.SubElement(entry, f"{{{w}}}altName", {f"{{{w}}}val": font["alt"]})
+        if font.get("panose"):
+            etree.SubElement(entry, f"{{{w}}}panose1", {f"{{{w}}}val": font["panose"]})
+        for tag in ("charset", "family", "pitch"):
+            etree.SubElement(entry, f"{{{w}}}{tag}", {f"{{{w}}}val": font[tag]})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def extended_properties(application: str) -> bytes:
+    """docProps/app.xml naming the application that wrote the file, nothing stale."""
+    namespace = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    root = etree.Element(f"{{{namespace}}}Properties", nsmap={None: namespace})
+    etree.SubElement(root, f"{{{namespace}}}Application").text = application
+    etree.SubElement(root, f"{{{namespace}}}DocSecurity").text = "0"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def add_field(paragraph: BaseOxmlElement, instruction: str, cached: str) -> None:
+    """Append a complex field (`PAGE` …) in the paragraph's style; Word/WPS update `cached`."""
     begin, separate, end = (_element("w:fldChar", fldCharType=kind) for kind in ("begin", "separate", "end"))
     code = _element("w:instrText")
     code.set(qn("xml:space"), "preserve")
@@ -88,9 +176,13 @@ def add_field(paragraph: BaseOxmlElement, instruction: str, cached: str, rPr: Ba
     result.text = cached
     for content in (begin, code, separate, result, end):
         run = _element("w:r")
-        run.append(deepcopy(rPr))
         run.append(content)
         paragraph.append(run)
+
+
+def place(parent: BaseOxmlElement, element: BaseOxmlElement) -> None:
+    """Insert `element` (a section's `w:sectPr` …) at its place in `parent`'s sequence."""
+    _insert(parent, element)
 
 
 def _insert(parent: BaseOxmlElement, element: BaseOxmlElement) -> None:

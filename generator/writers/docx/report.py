@@ -1,39 +1,51 @@
 """DOCX: the report as a Word/WPS file in the GB/T 9704-2012 layout, for review and edits.
 
-Every number comes from the layout profile, the one the PDF reads too. The layout lives in named
-styles (公文正文, 一级标题 …) so that text a user adds in Word takes the same form; runs name their
-fonts as well, so text pasted into another file keeps them.
+Every number comes from the layout profile, the one the PDF reads too. Layout and fonts live
+in named styles — Word's built-in 标题 1–4 for the headings, 公文正文 and the others for the
+rest — so that text a user adds in Word takes the same form, and runs carry no formatting of
+their own (a draft's unfilled figures excepted: they are highlighted). A run-in heading is a
+paragraph of its own whose mark is hidden the way Word's style separator does it, so that the
+navigation pane lists it while it still runs into its paragraph.
+
+The formal edition adds the 版头, the sealed 落款, the 附注 and the 版记 at the places
+writers/formal.py gives both writers. Building the same data twice gives the same bytes: the
+file's dates are the document's own, and so are the zip entries'.
 """
 from __future__ import annotations
 
 import datetime
+import io
 import re
-import unicodedata
+import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.opc.part import Part
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
+from docx.oxml.table import CT_Tbl, CT_Tc
 from docx.oxml.text.paragraph import CT_P
-from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
 
+from generator.config.layout import Profile, line_pitch_pt, type_area_mm
+from generator.errors import DataError, EngineError
 from generator.pipeline.document import Attachment, Block, Document, Heading, Paragraph, Table
-from generator.config.layout import Profile
+from generator.writers import formal
+from generator.writers.docx import oxml
 from generator.writers.docx.oxml import add_field, set_child, set_fonts
 
-# Style ids are ASCII, as Word writes them whatever its language; the names users see are Chinese.
+# Style ids are ASCII, as Word writes them whatever its language; the names users see are Chinese
+# (the headings' are Word's own built-in names, which Chinese Word shows as 标题 1 … 标题 4).
 TITLE = "ReportTitle"
 BODY = "ReportBody"
 BULLET = "ReportBullet"
-HEADING = {level: f"ReportHeading{level}" for level in range(1, 5)}
-RUN_IN = {level: f"ReportHeading{level}Run" for level in range(1, 5)}
+HEADING = {level: f"Heading{level}" for level in range(1, 5)}
 RECIPIENT = "ReportRecipient"
 NOTE = "ReportAttachmentNote"
 SIGNATURE = "ReportSignature"
@@ -44,24 +56,48 @@ TABLE_CAPTION = "ReportTableCaption"
 TABLE_TEXT = "ReportTableText"
 TABLE_HEADER = "ReportTableHeader"
 PAGE_NUMBER = "ReportPageNumber"
+# the formal edition's
+COPY_NUMBER = "ReportCopyNumber"
+MARKING = "ReportMarking"
+MARK = "ReportMark"
+NUMBER = "ReportNumber"
+SIGNER = "ReportSigner"
+SEPARATOR = "ReportSeparator"
+RECORD = "ReportRecord"
+RECORD_RULE = "ReportRecordRule"
 
-_LEVEL_NAMES = "一二三四"
+APPLICATION = "fazhi-report"
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _NOTE_LEAD = "附件："  # GB/T 9704 §7.3.6; continuation lines align after it
 _NOTE_NUMBER = re.compile(r"\d+\.")
+_NO_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can state
 
 
 def write(document: Document, profile: Profile, path: Path) -> None:
     """Write `document` to `path` as .docx in the layout `profile` gives."""
     package = docx.Document()
     _drop_template_leftovers(package)
-    roles = _define_styles(package, profile)
+    _define_styles(package, profile)
     _set_page(package, profile)
     _add_page_numbers(package, profile)
-    _set_settings(package)
-    _set_properties(package, document)
-    _Body(package, profile, roles).write(document)
-    package.save(str(path))
+    _set_settings(package, profile)
+    date = formal.document_date(document)
+    _set_properties(package, document, date)
+    _replace_blob(package.part.part_related_by(RT.FONT_TABLE), oxml.font_table(_fonts_used(profile)))
+    _Body(package, profile).write(document)
+    _save(package, path, date)
+
+
+def _save(package: DocxDocument, path: Path, date: datetime.date | None) -> None:
+    """The package with every zip entry dated `date`: python-docx stamps the time of writing."""
+    buffer = io.BytesIO()
+    package.save(buffer)
+    stamp = (date.year, date.month, date.day, 0, 0, 0) if date and date.year >= 1980 else _NO_DATE
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            entry = zipfile.ZipInfo(item.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(item))
 
 
 # -- units ---------------------------------------------------------------------------------------
@@ -88,9 +124,9 @@ def _indent(profile: Profile, **chars: float) -> dict[str, int]:
     return attributes
 
 
-def _width_chars(text: str) -> float:
-    """Width in 字: half-width characters (arabic digits, ASCII) take half a 字."""
-    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1 for c in text)
+def _char_twips(profile: Profile) -> int:
+    """One body character with the body's character spacing: 28 of them fill a line."""
+    return _twips_pt(profile["fonts"]["body"]["size_pt"]) + profile["grid"]["docx_char_spacing_twips"]
 
 
 # -- package, page, footers ------------------------------------------------------------------------
@@ -98,13 +134,21 @@ def _width_chars(text: str) -> float:
 def _drop_template_leftovers(package: DocxDocument) -> None:
     """Parts of python-docx's template that misdescribe the report.
 
-    Its stylesWithEffects part no longer matches styles.xml (validators flag the file), and its
-    thumbnail shows a blank page in file browsers. Parts no relationship reaches are not saved.
+    Its stylesWithEffects part no longer matches styles.xml (validators flag the file), its
+    thumbnail shows a blank page in file browsers, its custom XML is an empty APA bibliography,
+    and app.xml says "Microsoft Macintosh Word" with a page count of 1. Parts no relationship
+    reaches are not saved.
     """
     for rels in (package.part.rels, package.part.package.rels):
         for rId, rel in list(rels.items()):
-            if rel.reltype in (_STYLES_WITH_EFFECTS, RT.THUMBNAIL):
+            if rel.reltype in (_STYLES_WITH_EFFECTS, RT.THUMBNAIL, RT.CUSTOM_XML):
                 rels.pop(rId)
+    _replace_blob(package.part.package.part_related_by(RT.EXTENDED_PROPERTIES), oxml.extended_properties(APPLICATION))
+
+
+def _replace_blob(part: Part, blob: bytes) -> None:
+    """A part python-docx keeps as bytes (app.xml, fontTable.xml), given new content."""
+    part._blob = blob
 
 
 def _set_page(package: DocxDocument, profile: Profile) -> None:
@@ -136,59 +180,93 @@ def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
     """
     numbers = profile["page_number"]
     font = profile["fonts"]["page_number"]
-    line_bottom_mm = profile["page"]["margin_bottom_mm"] - numbers["below_type_area_mm"]
     section = package.sections[0]
-    section.footer_distance = Twips(_twips_mm(line_bottom_mm) - _twips_pt(font["size_pt"]))
+    section.footer_distance = Twips(_footer_distance(profile))
     package.settings.odd_and_even_pages_header_footer = True
     before, after = numbers["form"].split("{n}")
     indent = _twips_pt(numbers["outer_indent_chars"] * font["size_pt"])
     for footer, side, cached in ((section.footer, "right", "1"), (section.even_page_footer, "left", "2")):
         footer.is_linked_to_previous = False
-        story = footer.part.element
-        for paragraph in story.p_lst:  # the template's empty paragraph
-            story.remove(paragraph)
-        paragraph = story.add_p()
-        paragraph.style = PAGE_NUMBER
+        paragraph = _only_paragraph(footer.part.element)
         properties = paragraph.get_or_add_pPr()
         set_child(properties, "w:ind", **{side: indent})
         set_child(properties, "w:jc", val=side)
-        _add_run(paragraph, before, font["docx"])
-        add_field(paragraph, " PAGE ", cached, _run_properties(font["docx"]))
-        _add_run(paragraph, after, font["docx"])
+        paragraph.add_r().text = before
+        add_field(paragraph, " PAGE ", cached)
+        paragraph.add_r().text = after
 
 
-def _set_settings(package: DocxDocument) -> None:
-    """Chinese theme-font language, and Word 2013+ layout rather than the template's "compatibility mode"."""
+def _footer_distance(profile: Profile) -> int:
+    """From the page's lower edge to the page number's line: `below_type_area_mm` under the type area."""
+    line_bottom_mm = profile["page"]["margin_bottom_mm"] - profile["page_number"]["below_type_area_mm"]
+    return _twips_mm(line_bottom_mm) - _twips_pt(profile["fonts"]["page_number"]["size_pt"])
+
+
+def _role(profile: Profile, role: str) -> Any:
+    """A role's FontSpec by its name (a TypedDict takes only literal keys)."""
+    return dict(profile["fonts"])[role]
+
+
+def _only_paragraph(story: BaseOxmlElement) -> CT_P:
+    """A header or footer's one paragraph, in the page-number style (the template's is "Footer",
+    a style this file does not define)."""
+    for paragraph in story.p_lst:
+        story.remove(paragraph)
+    paragraph = story.add_p()
+    paragraph.style = PAGE_NUMBER
+    return paragraph
+
+
+def _set_settings(package: DocxDocument, profile: Profile) -> None:
+    """As Chinese Word sets them: Chinese theme-font language, punctuation compressed, a default
+    tab of two characters (the template's 720 twips are half an inch); Word 2013+ layout rather
+    than the template's "compatibility mode"."""
     settings = package.settings.element
     settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    set_child(settings, "w:defaultTabStop", val=_twips_pt(2 * profile["fonts"]["body"]["size_pt"]))
+    set_child(settings, "w:characterSpacingControl", val="compressPunctuation")
     for setting in settings.find(qn("w:compat")).findall(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
 
 
-def _set_properties(package: DocxDocument, document: Document) -> None:
-    """File properties: the template's say "python-docx", 2013, English."""
+def _set_properties(package: DocxDocument, document: Document, date: datetime.date | None) -> None:
+    """File properties: the template's say "python-docx", 2013, English; the dates are the
+    document's own (none when the data gives none), never the time of writing."""
     properties = package.core_properties
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0, tzinfo=None)
     properties.title = document.title
-    properties.author = properties.last_modified_by = document.signature_issuer
+    properties.author = properties.last_modified_by = formal.document_issuer(document)
     properties.comments = ""
     properties.language = "zh-CN"
-    properties.created = properties.modified = now
+    if date is not None:
+        properties.created = properties.modified = datetime.datetime(date.year, date.month, date.day)
+    else:
+        for tag in ("dcterms:created", "dcterms:modified"):
+            oxml.remove_child(properties._element, tag)
+
+
+def _fonts_used(profile: Profile) -> list[dict[str, str]]:
+    """The fonts the styles name, each with the substitution hints the profile gives for it."""
+    names: list[str] = []
+    for role in profile["fonts"]:
+        spec = _role(profile, role)
+        names += [spec["docx"], *([spec["western"]] if "western" in spec else [])]
+    hints = {font["name"]: {key: str(value) for key, value in font.items()} for font in profile["office_fonts"]}
+    plain = {"charset": "86", "family": "auto", "pitch": "variable"}
+    return [hints.get(name, {"name": name, **plain, **({"charset": "00"} if name.isascii() else {})})
+            for name in dict.fromkeys(names)]
 
 
 # -- styles ----------------------------------------------------------------------------------------
 
-def _define_styles(package: DocxDocument, profile: Profile) -> dict[str, str]:
-    """Replace the template's styles by the report's; returns each paragraph style's font role."""
+def _define_styles(package: DocxDocument, profile: Profile) -> None:
+    """Replace the template's styles by the report's."""
     styles = package.styles
     for style in styles.element.findall(qn("w:style")):
         if style.get(qn("w:default")) != "1":  # keep Normal, Default Paragraph Font, Table Normal, No List
             styles.element.remove(style)
     _set_defaults(styles.element, profile)
-    sheet = _StyleSheet(package, profile)
-    sheet.define()
-    return sheet.roles
+    _StyleSheet(package, profile).define()
 
 
 def _set_defaults(styles: BaseOxmlElement, profile: Profile) -> None:
@@ -200,7 +278,7 @@ def _set_defaults(styles: BaseOxmlElement, profile: Profile) -> None:
     body = profile["fonts"]["body"]
     defaults = styles.find(qn("w:docDefaults"))
     run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(run, body["docx"])
+    set_fonts(run, body["docx"], body.get("western"))
     set_child(run, "w:sz", val=round(body["size_pt"] * 2))
     set_child(run, "w:szCs", val=round(body["size_pt"] * 2))
     set_child(run, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
@@ -211,22 +289,23 @@ def _set_defaults(styles: BaseOxmlElement, profile: Profile) -> None:
     set_child(paragraph, "w:spacing", before=0, after=0, line=240, lineRule="auto")
 
 
-Properties = dict[str, dict[str, str | int | bool]]  # element name (w: prefix omitted) → attributes
+Properties = Mapping[str, Mapping[str, str | int | bool]]  # element name (w: prefix omitted) → attributes
+_LEVEL_NAMES = "一二三四"
 
 
 class _StyleSheet:
-    """The report's named styles, each in the font of a role in the profile's `fonts`."""
+    """The report's named styles, each in the fonts of a role in the profile's `fonts`."""
 
     def __init__(self, package: DocxDocument, profile: Profile) -> None:
         self.styles = package.styles
         self.profile = profile
         self.by_id: dict[str, BaseStyle] = {s.style_id: s for s in self.styles}
-        self.roles: dict[str, str] = {}
 
     def define(self) -> None:
         profile = self.profile
         self._font(self.by_id["Normal"].element.get_or_add_rPr(), "body")
-        exact = {"before": 0, "after": 0, "line": profile["grid"]["line_pitch_twips"], "lineRule": "exact"}
+        line = profile["grid"]["line_pitch_twips"]
+        exact: dict[str, str | int] = {"before": 0, "after": 0, "line": line, "lineRule": "exact"}
         flush = _indent(profile, firstLine=0)
         off = {"val": False}
 
@@ -241,53 +320,88 @@ class _StyleSheet:
         self.paragraph(TITLE, "公文标题", "Normal", "title", quick=True,
                        pPr={"keepNext": {}, "snapToGrid": off, "spacing": exact, "jc": {"val": "center"}})
         self.paragraph(ATTACHMENT_TITLE, "附件标题", TITLE, "title", pPr={"outlineLvl": {"val": 0}})
-        for level in range(1, 5):
-            name = f"{_LEVEL_NAMES[level - 1]}级标题"
-            self.paragraph(HEADING[level], name, BODY, f"heading{level}", quick=True,
-                           pPr={"keepNext": {}, "outlineLvl": {"val": level - 1}})
-            self.character(RUN_IN[level], f"{name} 字符", f"heading{level}")
-            self._link(HEADING[level], RUN_IN[level])
-            self.by_id[HEADING[level]].next_paragraph_style = self.by_id[BODY]
+        for level in range(1, 5):  # Word's built-in headings: the navigation pane and TOC know them
+            style = self.paragraph(HEADING[level], f"heading {level}", BODY, f"heading{level}", quick=True,
+                                   pPr={"keepNext": {}, "outlineLvl": {"val": level - 1}})
+            set_child(style.element, "w:uiPriority", val=9)
+            set_child(style.element, "w:next", val=BODY)
         self.paragraph(RECIPIENT, "主送机关", BODY, "body", pPr={"ind": flush})
         self.paragraph(NOTE, "附件说明", BODY, "body", pPr={"ind": flush})
         self.paragraph(SIGNATURE, "落款", BODY, "body", pPr={"ind": flush, "jc": {"val": "right"}})
-        # §8: "附件" and its number in 3号黑体 at the top left of a new page.
+        # §8: "附件" and its number in 3号黑体 at the top left of a new page; the title on line 3.
         self.paragraph(ATTACHMENT_LABEL, "附件标识", BODY, "heading1",
-                       pPr={"pageBreakBefore": {}, "ind": flush, "jc": {"val": "left"}})
+                       pPr={"pageBreakBefore": {}, "spacing": {**exact, "after": line}, "ind": flush, "jc": {"val": "left"}})
         self._table_styles(flush, off)
         number_size = profile["fonts"]["page_number"]["size_pt"]
         self.paragraph(PAGE_NUMBER, "页码", "Normal", "page_number", pPr={
             "snapToGrid": off,
             "spacing": {"before": 0, "after": 0, "line": _twips_pt(number_size), "lineRule": "exact"},
         })
+        self._formal_styles(flush, off)
 
     def _table_styles(self, flush: dict[str, int], off: dict[str, bool]) -> None:
-        """A bordered table, its text single-spaced off the grid (rows would each take a grid line)."""
+        """A bordered table; its text one grid line a row with the rule (as the PDF sets it),
+        the header in 黑体: no 仿宋 has a bold face."""
         role = "table" if "table" in self.profile["fonts"] else "body"
+        tables = self.profile["tables"]
+        line = self.profile["grid"]["line_pitch_twips"] - _twips_pt(tables["rule_pt"])
         self.paragraph(TABLE_CAPTION, "表格标题", BODY, "body",
                        pPr={"keepNext": {}, "ind": flush, "jc": {"val": "center"}})
-        self.paragraph(TABLE_TEXT, "表格文字", "Normal", role, pPr={"snapToGrid": off, "jc": {"val": "center"}})
-        self.paragraph(TABLE_HEADER, "表头文字", TABLE_TEXT, role, rPr={"b": {}})
+        self.paragraph(TABLE_TEXT, "表格文字", "Normal", role, pPr={
+            "snapToGrid": off, "spacing": {"before": 0, "after": 0, "line": line, "lineRule": "exact"},
+            "jc": {"val": "center"}})
+        header = self.paragraph(TABLE_HEADER, "表头文字", TABLE_TEXT, role)
+        heading = self.profile["fonts"]["heading1"]
+        set_fonts(header.element.get_or_add_rPr(), heading["docx"], heading.get("western"))
         table = self._add(TABLE, "公文表格", WD_STYLE_TYPE.TABLE, "TableNormal")
-        borders = set_child(set_child(table.element, "w:tblPr"), "w:tblBorders")
+        properties = set_child(table.element, "w:tblPr")
+        borders = set_child(properties, "w:tblBorders")
+        size = round(tables["rule_pt"] * 8)  # eighths of a point
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            set_child(borders, f"w:{side}", val="single", sz=4, space=0, color="auto")
+            set_child(borders, f"w:{side}", val="single", sz=size, space=0, color="auto")
+        padding = _twips_pt(tables["cell_padding_chars"] * self.profile["fonts"]["body"]["size_pt"])
+        margins = set_child(properties, "w:tblCellMar")
+        for side in ("left", "right"):
+            set_child(margins, f"w:{side}", w=padding, type="dxa")
+
+    def _formal_styles(self, flush: dict[str, int], off: dict[str, bool]) -> None:
+        """The formal edition's 版头 and 版记 (GB/T 9704 §7.2, §7.4)."""
+        spec = self.profile["formal"]
+        color = spec["color"].lstrip("#").upper()
+        left: Properties = {"ind": flush, "jc": {"val": "left"}}
+        self.paragraph(COPY_NUMBER, "份号", BODY, "body", pPr=left)
+        self.paragraph(MARKING, "密级和紧急程度", BODY, "heading1", pPr=left)
+        self.paragraph(MARK, "发文机关标志", "Normal", "title", pPr={"snapToGrid": off, "jc": {"val": "center"}},
+                       rPr={"color": {"val": color}, "sz": {"val": round(spec["mark"]["size_pt"] * 2)},
+                            "szCs": {"val": round(spec["mark"]["size_pt"] * 2)}})
+        self.paragraph(NUMBER, "发文字号", BODY, "body", pPr={"ind": flush, "jc": {"val": "center"}})
+        signer = self.character(SIGNER, "签发人姓名", "heading2")
+        oxml.remove_child(signer.element.get_or_add_rPr(), "w:b")  # §7.2.6 3号楷体, whatever the headings
+        self.paragraph(SEPARATOR, "红色分隔线", "Normal", "body",
+                       pPr={"snapToGrid": off, "shd": {"val": "clear", "color": "auto", "fill": color}})
+        record = spec["record"]
+        size = round(record["size_pt"] * 2)
+        self.paragraph(RECORD, "版记", BODY, "body", pPr={"ind": flush, "jc": {"val": "left"}},
+                       rPr={"spacing": {"val": 0}, "sz": {"val": size}, "szCs": {"val": size}})
+        self.paragraph(RECORD_RULE, "版记分隔线", "Normal", "body",
+                       pPr={"snapToGrid": off, "shd": {"val": "clear", "color": "auto", "fill": "000000"}})
 
     def paragraph(self, style_id: str, name: str, based_on: str, role: str, quick: bool = False,
-                  pPr: Properties | None = None, rPr: Properties | None = None) -> None:
-        """A paragraph style in the font of `role`; `quick` puts it in Word's style gallery."""
+                  pPr: Properties | None = None, rPr: Properties | None = None) -> BaseStyle:
+        """A paragraph style in the fonts of `role`; `quick` puts it in Word's style gallery."""
         style = self._add(style_id, name, WD_STYLE_TYPE.PARAGRAPH, based_on)
         style.quick_style = quick
-        self.roles[style_id] = role
         for tag, attributes in (pPr or {}).items():
             set_child(style.element.get_or_add_pPr(), f"w:{tag}", **attributes)
         self._font(style.element.get_or_add_rPr(), role)
         for tag, attributes in (rPr or {}).items():
             set_child(style.element.get_or_add_rPr(), f"w:{tag}", **attributes)
+        return style
 
-    def character(self, style_id: str, name: str, role: str) -> None:
+    def character(self, style_id: str, name: str, role: str) -> BaseStyle:
         style = self._add(style_id, name, WD_STYLE_TYPE.CHARACTER, "DefaultParagraphFont")
         self._font(style.element.get_or_add_rPr(), role)
+        return style
 
     def _add(self, style_id: str, name: str, kind: WD_STYLE_TYPE, based_on: str) -> BaseStyle:
         style = self.styles.add_style(name, kind)
@@ -296,14 +410,9 @@ class _StyleSheet:
         self.by_id[style_id] = style
         return style
 
-    def _link(self, paragraph_id: str, character_id: str) -> None:
-        """Link a heading's paragraph and run-in styles: applied to part of a line, Word uses the latter."""
-        set_child(self.by_id[paragraph_id].element, "w:link", val=character_id)
-        set_child(self.by_id[character_id].element, "w:link", val=paragraph_id)
-
     def _font(self, rPr: BaseOxmlElement, role: str) -> None:
-        font = self.profile["fonts"][role]
-        set_fonts(rPr, font["docx"])
+        font = _role(self.profile, role)
+        set_fonts(rPr, font["docx"], font.get("western"))
         if font["bold"]:
             set_child(rPr, "w:b")
         set_child(rPr, "w:sz", val=round(font["size_pt"] * 2))
@@ -312,56 +421,58 @@ class _StyleSheet:
 
 # -- content ---------------------------------------------------------------------------------------
 
-def _run_properties(font_name: str) -> BaseOxmlElement:
-    properties = OxmlElement("w:rPr")
-    set_fonts(properties, font_name)
-    return properties
-
-
-def _add_run(paragraph: CT_P, text: str, font_name: str, style: str | None = None) -> CT_R:
-    """A run naming its font directly; `style` is a character style (a run-in heading)."""
-    run = paragraph.add_r()
-    if style:
-        run.style = style
-    set_fonts(run.get_or_add_rPr(), font_name)
-    run.text = text
-    return run
-
-
 class _Body:
     """Writes the document's blocks, in order, into the package's body."""
 
-    def __init__(self, package: DocxDocument, profile: Profile, roles: dict[str, str]) -> None:
+    def __init__(self, package: DocxDocument, profile: Profile) -> None:
+        self.package = package
         self.body = package.element.body
         self.profile = profile
-        self.roles = roles
-        self.fonts = profile["fonts"]
-        section = package.sections[0]
-        self.width = section.page_width - section.left_margin - section.right_margin
+        page = profile["page"]
+        self.width = _twips_mm(page["width_mm"]) - _twips_mm(page["margin_left_mm"]) - _twips_mm(page["margin_right_mm"])
 
     def write(self, document: Document) -> None:
-        for line in document.title_lines:
-            self.paragraph(TITLE, line)
+        parts = document.formal if document.edition == "formal" else None
+        head = formal.masthead(parts, self.profile) if parts is not None else None
+        if head is not None:
+            self.masthead(head)
+        for n, line in enumerate(document.title_lines):
+            title = self.paragraph(TITLE, line)
+            if n == 0 and head is not None:  # §7.3.1 two blank lines below the red line
+                set_child(title.get_or_add_pPr(), "w:spacing", before=_twips_pt(head.title_before_pt))
         self.paragraph(BODY)  # GB/T 9704: one blank line below the title
-        if document.recipient:
-            self.paragraph(RECIPIENT, document.recipient)
+        recipient = (parts.recipient or document.recipient) if parts is not None else document.recipient
+        if recipient:
+            self.paragraph(RECIPIENT, recipient)
         self.blocks(document.body)
+        # the text's end, the 附件说明 and the 落款 on one page: each keeps with the next
+        chain = [p for p in (self.last_paragraph(),) if p is not None]
         if document.attachment_note:
-            self.paragraph(BODY)
-            for line in document.attachment_note:
-                self.note_line(line, numbered=len(document.attachment_note) > 1)
-        if document.signature_issuer:
-            self.paragraph(BODY)
-            self.closing(document.signature_issuer, document.signature_date)
+            chain.append(self.paragraph(BODY))
+            chain += [self.note_line(line, numbered=len(document.attachment_note) > 1) for line in document.attachment_note]
+        if document.signature_issuer or document.signature_date:
+            sealed = parts is not None and parts.seal and bool(document.signature_date)
+            chain += self.closing(document.signature_issuer, document.signature_date, sealed)
+        for paragraph in chain[:-1]:
+            set_child(paragraph.get_or_add_pPr(), "w:keepNext")
+        if parts is not None and parts.note:
+            self.paragraph(BODY, parts.note)  # §7.3.6 附注: 居左空二字, the line below the date
         for attachment in document.attachments:
             self.attachment(attachment)
+        record = formal.record(parts)
+        if parts is not None and record is not None:
+            self.record(record, _placement(document, self.profile))
 
     def paragraph(self, style: str, text: str = "") -> CT_P:
         paragraph = self.body.add_p()
         paragraph.style = style
         if text:
-            _add_run(paragraph, text, self.fonts[self.roles[style]]["docx"])
+            paragraph.add_r().text = text
         return paragraph
+
+    def last_paragraph(self) -> CT_P | None:
+        last = self.body.sectPr.getprevious()
+        return last if isinstance(last, CT_P) else None
 
     def blocks(self, blocks: tuple[Block, ...]) -> None:
         for block in blocks:
@@ -379,69 +490,250 @@ class _Body:
             set_child(paragraph.get_or_add_pPr(), "w:outlineLvl", val=heading.depth - 1)
 
     def text(self, paragraph: Paragraph) -> None:
-        """A body paragraph; a run-in heading is a character-styled run inside it."""
+        """A body paragraph; a run-in heading leads it as a heading paragraph whose mark is hidden
+        (Word's style separator), the text then continuing on its line without an indent."""
+        spans = list(paragraph.spans)
+        lead = spans.pop(0) if spans and spans[0].role.startswith("heading") else None
+        if lead is not None:
+            heading = self.paragraph(HEADING[int(lead.role.removeprefix("heading"))], lead.text)
+            oxml.mark_hidden(heading.get_or_add_pPr())
         element = self.paragraph(BULLET if paragraph.bullet else BODY)
-        for span in paragraph.spans:
-            if span.role.startswith("heading"):
-                level = int(span.role.removeprefix("heading"))
-                _add_run(element, span.text, self.fonts[span.role]["docx"], RUN_IN[level])
-            else:
-                run = _add_run(element, span.text, self.fonts["body"]["docx"])
-                if span.role == "placeholder":  # a draft's unfilled figure: reviewers must not miss it
-                    set_child(run.get_or_add_rPr(), "w:highlight", val="yellow")
+        if lead is not None:
+            set_child(element.get_or_add_pPr(), "w:ind", **_indent(self.profile, firstLine=0))
+        for span in spans:
+            run = element.add_r()
+            run.text = span.text
+            if span.role == "placeholder":  # a draft's unfilled figure: reviewers must not miss it
+                set_child(run.get_or_add_rPr(), "w:highlight", val="yellow")
 
     def table(self, table: Table) -> None:
+        """Columns as wide as their content asks (the rest shared out in proportion), rows kept
+        whole on a page, the header repeated atop each page, every cell centred vertically."""
         if table.caption:
             self.paragraph(TABLE_CAPTION, table.caption)
-        columns = len(table.header)
-        element = CT_Tbl.new_tbl(1 + len(table.rows), columns, self.width)
+        rows = (table.header, *table.rows)
+        widths = self.column_widths(rows)
+        element = CT_Tbl.new_tbl(len(rows), len(table.header), Twips(self.width))
         self.body.sectPr.addprevious(element)
         element.tblStyle_val = TABLE
-        set_child(element.tblPr, "w:tblW", w=5000, type="pct")
-        font = self.fonts[self.roles[TABLE_TEXT]]["docx"]
-        for index, (row, cells) in enumerate(zip(element.tr_lst, (table.header, *table.rows))):
+        set_child(element.tblPr, "w:tblW", w=self.width, type="dxa")
+        set_child(element.tblPr, "w:tblLayout", type="fixed")
+        for column, width in zip(element.tblGrid.gridCol_lst, widths):
+            column.w = Twips(width)
+        for index, (row, cells) in enumerate(zip(element.tr_lst, rows)):
+            properties = row.get_or_add_trPr()
+            set_child(properties, "w:cantSplit")
             if index == 0:
-                set_child(row.get_or_add_trPr(), "w:tblHeader")  # repeated atop each page
-            for cell, text in zip(row.tc_lst, cells):
+                set_child(properties, "w:tblHeader")  # repeated atop each page
+            cell: CT_Tc
+            for cell, text, width in zip(row.tc_lst, cells, widths):
+                cell.width = Twips(width)
+                set_child(cell.get_or_add_tcPr(), "w:vAlign", val="center")
                 paragraph = cell.p_lst[0]
                 paragraph.style = TABLE_HEADER if index == 0 else TABLE_TEXT
-                _add_run(paragraph, text, font)
+                paragraph.add_r().text = text
 
-    def note_line(self, line: str, numbered: bool) -> None:
+    def column_widths(self, rows: tuple[tuple[str, ...], ...]) -> list[int]:
+        """Each column's share of the type area's width by its widest cell (padding included)."""
+        size = _role(self.profile, "table" if "table" in self.profile["fonts"] else "body")["size_pt"]
+        padding = 2 * self.profile["tables"]["cell_padding_chars"] * self.profile["fonts"]["body"]["size_pt"]
+        needs = [max(1, *(formal.width_chars(row[c]) for row in rows)) * size + padding for c in range(len(rows[0]))]
+        widths = [int(self.width * need / sum(needs)) for need in needs]
+        widths[-1] += self.width - sum(widths)
+        return widths
+
+    def note_line(self, line: str, numbered: bool) -> CT_P:
         """附件说明 (§7.3.6): 左空二字; a line without "附件：" starts after it; wrapped lines align
         with the first character of the attachment's name, after its number if `numbered`."""
         lead = line.startswith(_NOTE_LEAD)
         number = _NOTE_NUMBER.match(line.removeprefix(_NOTE_LEAD)) if numbered else None
         start = self.profile["paragraph"]["first_line_indent_chars"]
-        name_start = start + _width_chars(_NOTE_LEAD) + (_width_chars(number[0]) if number else 0)
-        first = start if lead else start + _width_chars(_NOTE_LEAD)
+        name_start = start + formal.width_chars(_NOTE_LEAD) + (formal.width_chars(number[0]) if number else 0)
+        first = start if lead else start + formal.width_chars(_NOTE_LEAD)
         paragraph = self.paragraph(NOTE, line)
         set_child(paragraph.get_or_add_pPr(), "w:ind", **_indent(self.profile, left=name_start, hanging=name_start - first))
+        return paragraph
 
-    def closing(self, issuer: str, date: str) -> None:
-        """落款 without a seal (§7.3.5.2): the issuer 右空二字, the date's first character two 字
-        right of the issuer's; a date longer than the issuer is 右空二字 and pushes the issuer left."""
-        closing = self.profile["closing"]
-        right, shift = closing["issuer_right_indent_chars"], closing["date_shift_chars"]
-        issuer_width, date_width = _width_chars(issuer), _width_chars(date)
-        if date_width > issuer_width:
-            issuer_right, date_right = right + shift + date_width - issuer_width, right
-        else:
-            issuer_right, date_right = right, right + issuer_width - shift - date_width
-        issuer_line = self.signature_line(issuer, issuer_right)
+    def closing(self, issuer: str, date: str, sealed: bool) -> list[CT_P]:
+        """落款 (§7.3.5): unsealed, one blank line below the text; sealed, the blank lines that
+        leave room for the seal. Returns its paragraphs, the date's last."""
+        issuer_right, date_right = formal.closing_indents(issuer, date, self.profile, sealed)
+        blank_lines = self.profile["formal"]["sealed"]["blank_lines_before"] if sealed else 1
+        lines = [self.paragraph(BODY) for _ in range(blank_lines)]
+        if issuer:
+            lines.append(self.signature_line(issuer, issuer_right))
         if date:
-            set_child(issuer_line, "w:keepNext")  # never part the issuer from the date
-            self.signature_line(date, date_right)
+            lines.append(self.signature_line(date, date_right))
+        return lines
 
-    def signature_line(self, text: str, right_chars: float) -> BaseOxmlElement:
-        """A right-aligned line `right_chars` 字 from the right edge; returns its pPr."""
-        properties = self.paragraph(SIGNATURE, text).get_or_add_pPr()
-        set_child(properties, "w:ind", **_indent(self.profile, firstLine=0, right=right_chars))
-        return properties
+    def signature_line(self, text: str, right_chars: float) -> CT_P:
+        """A right-aligned line `right_chars` 字 from the right edge."""
+        paragraph = self.paragraph(SIGNATURE, text)
+        set_child(paragraph.get_or_add_pPr(), "w:ind", **_indent(self.profile, firstLine=0, right=right_chars))
+        return paragraph
 
     def attachment(self, attachment: Attachment) -> None:
-        """On a new page (§8): the label top left, the title centred, a blank line, the body."""
+        """On a new page (§8): the label top left, the title centred on line 3, a blank line, the body."""
         self.paragraph(ATTACHMENT_LABEL, attachment.label)
         self.paragraph(ATTACHMENT_TITLE, attachment.title)
         self.paragraph(BODY)
         self.blocks(attachment.body)
+
+    # -- the formal edition ------------------------------------------------------------------------
+
+    def masthead(self, head: formal.Masthead) -> None:
+        """版头 (§7.2): 份号, 密级, 紧急程度 top left; the mark in red, its top 35 mm below the
+        type area's top; the 发文字号 and 签发人; the red line as wide as the type area."""
+        for role, text in head.top_lines:
+            self.paragraph(COPY_NUMBER if role == "body" else MARKING, text)
+        self.mark(head)
+        for n, row in enumerate(head.rows):
+            paragraph = self.paragraph(NUMBER)
+            properties = paragraph.get_or_add_pPr()
+            if n == 0:
+                set_child(properties, "w:spacing", before=_twips_pt(head.rows_before_pt))
+            if head.signed:
+                self.signer_row(paragraph, row, head)
+            else:
+                paragraph.add_r().text = row.number
+        separator = self.paragraph(SEPARATOR)
+        set_child(separator.get_or_add_pPr(), "w:spacing", before=_twips_pt(head.rule_before_pt), after=0,
+                  line=max(_twips_pt(head.rule_pt), 14), lineRule="exact")  # Word's least exact line: 0.7 pt
+
+    def mark(self, head: formal.Masthead) -> None:
+        """One issuer: a line. Several (联合行文): their names one a line at one width, 文件 to
+        the right centred on them — a borderless table of two cells."""
+        mark = head.mark
+        exact: dict[str, str | int] = {"after": 0, "line": _twips_pt(mark.size_pt), "lineRule": "exact"}
+        size = {"val": round(mark.size_pt * 2)} if mark.size_pt != self.profile["formal"]["mark"]["size_pt"] else None
+        if len(mark.names) == 1 and not mark.suffix:
+            paragraph = self.paragraph(MARK)
+            set_child(paragraph.get_or_add_pPr(), "w:spacing", before=_twips_pt(head.mark_before_pt), **exact)
+            self.mark_run(paragraph, mark.names[0], 0.0, size)
+            return
+        spacer = self.paragraph(MARK)
+        set_child(spacer.get_or_add_pPr(), "w:spacing", before=0, after=0, line=max(_twips_pt(head.mark_before_pt), 14), lineRule="exact")
+        names_width = _twips_pt(mark.names_width_pt)
+        suffix_width = _twips_pt((1 + formal.width_chars(mark.suffix)) * mark.size_pt) if mark.suffix else 0
+        element = CT_Tbl.new_tbl(1, 2 if mark.suffix else 1, Twips(names_width + suffix_width))
+        self.body.sectPr.addprevious(element)
+        set_child(element.tblPr, "w:tblW", w=names_width + suffix_width, type="dxa")
+        set_child(element.tblPr, "w:jc", val="center")
+        set_child(element.tblPr, "w:tblLayout", type="fixed")
+        margins = set_child(element.tblPr, "w:tblCellMar")
+        for side in ("left", "right"):
+            set_child(margins, f"w:{side}", w=0, type="dxa")
+        cells = element.tr_lst[0].tc_lst
+        for column, cell, width in zip(element.tblGrid.gridCol_lst, cells, (names_width, suffix_width)):
+            column.w = cell.width = Twips(width)
+            set_child(cell.get_or_add_tcPr(), "w:vAlign", val="center")
+        first = cells[0].p_lst[0]
+        for n, (name, spacing) in enumerate(zip(mark.names, mark.spacing_pt)):
+            paragraph = first if n == 0 else cells[0].add_p()
+            paragraph.style = MARK
+            set_child(paragraph.get_or_add_pPr(), "w:spacing", before=_twips_pt(mark.leading_pt) if n else 0, **exact)
+            set_child(paragraph.get_or_add_pPr(), "w:jc", val="left")
+            self.mark_run(paragraph, name, spacing, size)
+        if mark.suffix:
+            paragraph = cells[1].p_lst[0]
+            paragraph.style = MARK
+            set_child(paragraph.get_or_add_pPr(), "w:spacing", before=0, **exact)
+            set_child(paragraph.get_or_add_pPr(), "w:jc", val="right")
+            self.mark_run(paragraph, mark.suffix, 0.0, size)
+
+    def mark_run(self, paragraph: CT_P, text: str, spacing_pt: float, size: dict[str, int] | None) -> None:
+        """The name's characters spread by `spacing_pt` (its last one keeps none: the width ends there)."""
+        for part, spacing in ((text[:-1], spacing_pt), (text[-1:], 0.0)) if spacing_pt else ((text, 0.0),):
+            run = paragraph.add_r()
+            run.text = part
+            if spacing or size:
+                properties = run.get_or_add_rPr()
+                if spacing:
+                    set_child(properties, "w:spacing", val=_twips_pt(spacing))
+                if size:
+                    set_child(properties, "w:sz", **size)
+                    set_child(properties, "w:szCs", **size)
+
+    def signer_row(self, paragraph: CT_P, row: formal.SignerRow, head: formal.Masthead) -> None:
+        """发文字号 左空一字 on the last 签发人's line; "签发人：" and the names 居右空一字, the
+        names of later lines under the first name: left tab stops where the label and the names start."""
+        char = _char_twips(self.profile)
+        outer = self.profile["formal"]["signers"]["outer_indent_chars"]
+        names_start = self.width - round((outer + head.signer_names_chars) * char)
+        label_start = names_start - round(formal.width_chars(formal.SIGNER_LABEL) * char)
+        properties = paragraph.get_or_add_pPr()
+        set_child(properties, "w:ind", **_indent(self.profile, firstLine=0, left=outer))
+        oxml.set_tabs(properties, ("left", label_start if row.label else names_start))
+        set_child(properties, "w:jc", val="left")
+        paragraph.add_r().text = f"{row.number}\t{row.label}"
+        names = paragraph.add_r()
+        names.style = SIGNER
+        names.text = row.names
+
+    def record(self, record: formal.Record, placement: formal.RecordPlacement) -> None:
+        """版记 (§7.4) in a frame at the foot of the page, its last rule on the type area's bottom:
+        on the page where the text ends, or in a section of its own that starts on an even page
+        (Word adds a blank page where needed), unnumbered when a blank page precedes it (§7.5)."""
+        if placement.page != "same":
+            self.section_break(numbered=placement.numbered)
+        spec = self.profile["formal"]["record"]
+        frame: dict[str, str | int] = {"w": self.width, "wrap": "notBeside", "vAnchor": "margin", "hAnchor": "margin",
+                                       "xAlign": "center", "yAlign": "bottom"}
+        outer, inner = (_twips_mm(spec[key]) for key in ("outer_rule_mm", "inner_rule_mm"))
+        size = spec["size_pt"]
+        indent = _twips_pt(spec["outer_indent_chars"] * size)
+        lines: list[tuple[str, dict[str, int], tuple[tuple[str, int], ...]]] = []
+        if record.cc:
+            label = _twips_pt(formal.width_chars(formal.CC_LABEL) * size)
+            lines.append((record.cc, {"left": indent + label, "hanging": label, "right": indent}, ()))
+        if record.printer or record.printed:
+            lines.append((f"{record.printer}\t{record.printed}", {"left": indent, "right": indent},
+                          (("right", self.width - indent),)))
+        self.record_rule(frame, outer)
+        for n, (text, indents, tabs) in enumerate(lines):
+            paragraph = self.paragraph(RECORD, text)
+            properties = paragraph.get_or_add_pPr()
+            set_child(properties, "w:framePr", **frame)
+            if tabs:
+                oxml.set_tabs(properties, *tabs)
+            set_child(properties, "w:ind", **indents)
+            self.record_rule(frame, outer if n == len(lines) - 1 else inner)
+
+    def record_rule(self, frame: dict[str, str | int], thickness: int) -> None:
+        """A rule as a paragraph filled black, exactly as high as the rule is thick: a border
+        would make LibreOffice drop the frame."""
+        properties = self.paragraph(RECORD_RULE).get_or_add_pPr()
+        set_child(properties, "w:framePr", **frame)
+        set_child(properties, "w:spacing", before=0, after=0, line=max(thickness, 14), lineRule="exact")
+
+    def section_break(self, numbered: bool) -> None:
+        """End the text's section at its last paragraph; the last section starts on an even page,
+        and keeps the page numbers only if `numbered`."""
+        carrier = self.last_paragraph()
+        if carrier is None:
+            carrier = self.paragraph(BODY)
+        final = self.body.sectPr
+        oxml.place(carrier.get_or_add_pPr(), oxml.copy_element(final))
+        set_child(final, "w:type", val="evenPage")
+        for kind in ("w:headerReference", "w:footerReference"):
+            oxml.remove_child(final, kind)
+        if not numbered:
+            section = self.package.sections[-1]
+            # As high as the space between the type area and the footer's distance from the page
+            # edge: LibreOffice leaves out the spacing above a new section's footer otherwise.
+            height = _twips_mm(self.profile["page"]["margin_bottom_mm"]) - _footer_distance(self.profile)
+            for footer in (section.footer, section.even_page_footer):
+                footer.is_linked_to_previous = False
+                properties = _only_paragraph(footer.part.element).get_or_add_pPr()
+                set_child(properties, "w:spacing", before=0, after=0, line=height, lineRule="exact")
+
+
+def _placement(document: Document, profile: Profile) -> formal.RecordPlacement:
+    """Where the PDF puts the 版记: the DOCX follows. Without the means to lay the page out
+    (fonts, WeasyPrint), a section of its own on an even page, unnumbered."""
+    try:
+        return formal.place_record(document, profile)
+    except (DataError, EngineError, ImportError, OSError):
+        height = type_area_mm(profile)[1] * formal.PT_PER_MM
+        return formal.RecordPlacement("after-blank", height - 2 * line_pitch_pt(profile))
+
