@@ -84,7 +84,8 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     import json
 
-    from generator.commands.check import SEVERITY_NAMES, Finding, check_loaded
+    from generator.commands.build import edition
+    from generator.commands.check import SEVERITY_NAMES, Finding, check_loaded, page_findings
     from generator.pipeline import open_report
 
     try:
@@ -96,6 +97,9 @@ def _check(args: argparse.Namespace) -> int:
             return 2
         raise
     findings = check_loaded(args.data, loaded.report, loaded.document)
+    if args.pages:
+        document = edition(loaded.document, args.edition)
+        findings += page_findings(document, loaded.profile, loaded.report.checks_off)
     if args.format == "json":
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -224,6 +228,8 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="校验数据、校对报告；有错误时退出码为 1", description="校验数据、校对报告。有错误时退出码为 1，数据文件无法读取时为 2。")
     check.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
     check.add_argument("--format", choices=("text", "json"), default="text", help="text 给人看，json 给程序读")
+    check.add_argument("--pages", action="store_true", help="另外排出 PDF，检查版面：段落末行单独排在页首、末行只有一个字（多用约一秒）")
+    check.add_argument("--edition", choices=("web", "formal"), default="web", help="与 --pages 同用：检查哪个版本的版面（默认 web）")
     check.set_defaults(run=_check)
 
     draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")

@@ -380,3 +380,16 @@ def test_cli_exit_status_json_and_summary(tmp_path, capsys):
     path.write_text(CLEAN, encoding="utf-8")
     assert cli.main(["check", str(path)]) == 0
     assert capsys.readouterr().out.strip() == f"{path}：0 个错误，0 个警告，0 个提示"
+
+
+def test_check_pages_reads_the_printed_pages(capsys):
+    """--pages renders the PDF and reports, with page and line, a paragraph's last line alone
+    atop a page and a last line of one character (the sample has both)."""
+    from generator.cli import main
+
+    assert main(["check", str(SAMPLE), "--pages"]) == 0
+    out = capsys.readouterr().out
+    assert "警告 [page-widow] 第6页第1行：段落的最后一行“治理能力的提升。”单独排在页首" in out
+    assert "提示 [page-short-line] 第7页第10行：段落的最后一行只有一个字“境。”" in out
+    assert main(["check", str(SAMPLE)]) == 0
+    assert "page-" not in capsys.readouterr().out  # only when asked: it takes a PDF

@@ -10,10 +10,12 @@ import datetime
 import math
 import re
 from dataclasses import asdict, dataclass
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
+from generator.config.layout import Profile
 from generator.errors import DataError, Location
 from generator.pipeline import Loaded, model
 from generator.pipeline import document as doc
@@ -55,6 +57,8 @@ RULES: dict[str, Rule] = {
     "unchanged-paragraph": Rule("warning", "段落除年份和数字外与上一年度一字不差"),
     "promise-unreported": Rule("note", "上年报告中的下一年度工作安排，本年度报告没有写到落实情况"),
     "last-year-unreadable": Rule("note", "同一目录下上一年度的数据文件读不进来，未能与上年比较"),
+    "page-widow": Rule("warning", "排版后段落的最后一行单独排在页首（check --pages）"),
+    "page-short-line": Rule("note", "排版后段落的最后一行只有一个字（check --pages）"),
 }
 
 
@@ -112,6 +116,20 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
     ]
     findings = [f for f in findings if f.rule not in report.checks_off]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
+
+
+def page_findings(document: doc.Document, profile: Profile, checks_off: dict[str, str]) -> list[Finding]:
+    """What a reviewer marks on the printed pages, read off the PDF rendered in a scratch folder:
+    a paragraph's last line alone atop a page, a last line of one character."""
+    from generator.commands.build import build
+    from generator.writers import pagefit
+
+    with tempfile.TemporaryDirectory() as scratch:
+        (pdf,) = build(document, profile, Path(scratch), ("pdf",)).written
+        found = pagefit.findings(pdf, profile)
+    rules = {"widow": "page-widow", "short": "page-short-line"}
+    findings = [Finding(rules[f.kind], None, f.message, advice="增删几个字，或调整上一段") for f in found]
+    return [f for f in findings if f.rule not in checks_off]
 
 
 # -- helpers -------------------------------------------------------------------------------
