@@ -9,8 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from generator.pipeline import model
 from generator.commands.check import Finding
+from generator.pipeline import model
 
 _ID = re.compile(r' id="(L\d+)"')
 

@@ -1,28 +1,35 @@
 """The review pages. Read-only: every route is a fixed pattern of a year (digits) and, for a
-download, a kind from DOWNLOADS; the file sent is one the server wrote itself (`Year.files`),
-never a path taken from the URL. Anything else is a 404.
+download, a kind from DOWNLOADS; the file sent is one the server made itself and keeps in memory
+(`Year.downloads`), never a path taken from the URL or a file read from out/. Anything else is a
+404. Only requests addressed to this computer by a name it knows are answered (`allowed_hosts`),
+and nothing redirects.
 """
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generator.commands.check import SEVERITY_NAMES
+from generator.commands.serve.job import Download
 from generator.commands.serve.state import Site, Year
 from generator.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir() / "serve"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+EVERY_ADDRESS = ("0.0.0.0", "::", "")
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # kind → (media type, button label); the label may name last year as {last} and this one as {year}.
 DOWNLOADS: dict[str, tuple[str, str]] = {
@@ -31,6 +38,14 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "txt": ("text/plain; charset=utf-8", "下载TXT"),
     "redline": (_DOCX, "修订对照稿（与{last}年比较）"),
     "compare": ("text/csv; charset=utf-8", "数据对比表（CSV）"),
+}
+# What a refused or failed request reads, by status.
+_REFUSALS = {
+    400: "审阅页面拒绝了这个请求：网址中的主机名不是本机的地址。请在本机用 http://127.0.0.1:{port}/ 打开；"
+         "从其他电脑打开时，请用本机的 IP 地址，并在启动服务时用 --host 指定它。",
+    404: "未找到该页面或文件",
+    405: "审阅页面只能查看，不接受这种请求",
+    500: "服务器内部错误，详细信息已显示在运行 serve 的命令行窗口中",
 }
 # Pages change on every save, so nothing is cached; the pages run their own inline script only.
 _HEADERS = {
@@ -42,10 +57,12 @@ _HEADERS = {
 }
 
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
+_ENV.globals["severities"] = SEVERITY_NAMES
 
 
-def create_app(site: Site) -> Starlette:
-    """The application over `site`; while it runs, a thread keeps the site current."""
+def create_app(site: Site, host: str = "127.0.0.1") -> Starlette:
+    """The application over `site`, answering requests addressed to `host` (the address it
+    listens on) or to a loopback name; while it runs, a thread keeps the site current."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -54,6 +71,7 @@ def create_app(site: Site) -> Starlette:
         watcher.start()
         yield
         stop.set()
+        site.worker.kill()  # a rebuild under way ends now
         watcher.join(timeout=10)
 
     def year_of(request: Request) -> Year:
@@ -77,22 +95,17 @@ def create_app(site: Site) -> Starlette:
         return HTMLResponse(page.html)
 
     def download(request: Request) -> Response:
+        """The file of the year's current set: complete, and never waiting for a rebuild."""
         state, kind = year_of(request), request.path_params["kind"]
-        if kind not in DOWNLOADS:
+        current = state.downloads
+        file = current.files.get(kind) if current is not None and kind in DOWNLOADS else None
+        if file is None:
             raise HTTPException(404)
-        with state.lock:  # a rebuild under way finishes first: the file matches the page
-            path = state.files.get(kind)
-            content = path.read_bytes() if path is not None and path.is_file() else None
-        if content is None:
-            raise HTTPException(404)
-        disposition = f"attachment; filename*=utf-8''{quote(path.name)}"
-        return Response(content, media_type=DOWNLOADS[kind][0], headers={"content-disposition": disposition})
+        disposition = f"attachment; filename*=utf-8''{quote(file.name)}"
+        return Response(file.content, media_type=DOWNLOADS[kind][0], headers={"content-disposition": disposition})
 
     def version(request: Request) -> JSONResponse:
         return JSONResponse({"version": year_of(request).version if "year" in request.path_params else site.version})
-
-    def not_found(_: Request, __: Exception) -> PlainTextResponse:
-        return PlainTextResponse("未找到该页面或文件", status_code=404)
 
     routes = [
         Route("/", index),
@@ -102,21 +115,85 @@ def create_app(site: Site) -> Starlette:
         Route("/api/version", version),
         Route("/api/{year:int}/version", version),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _refused, Exception: _failed})
+    app.router.redirect_slashes = False  # "/2024/" is a 404, not a redirect built from the Host header
+    app.add_middleware(_TrustedHost, allowed_hosts=allowed_hosts(host))
     app.add_middleware(_SecurityHeaders)
     return app
 
 
-def downloads(state: Year) -> list[tuple[str, str, Path]]:
+def allowed_hosts(host: str) -> list[str]:
+    """The names a request may address the server by (its Host header, port aside): the loopback
+    names, the address it listens on, and when that is every address, this computer's names and
+    addresses. Anything else is refused: a web page whose name an attacker points at this
+    computer (DNS rebinding) gets nothing."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host in EVERY_ADDRESS:
+        names |= _own_names()
+    else:
+        names.add(_bracketed(host))
+    return sorted(name.lower() for name in names)
+
+
+def downloads(state: Year) -> list[tuple[str, str, Download]]:
     """(kind, label, file) of each download the year has, in the order of DOWNLOADS."""
+    files = state.downloads.files if state.downloads is not None else {}
     return [
-        (kind, label.format(last=state.year - 1, year=state.year), state.files[kind])
-        for kind, (_, label) in DOWNLOADS.items() if kind in state.files
+        (kind, label.format(last=state.year - 1, year=state.year), files[kind])
+        for kind, (_, label) in DOWNLOADS.items() if kind in files
     ]
 
 
 def _page(template: str, **context: object) -> HTMLResponse:
     return HTMLResponse(_ENV.get_template(template).render(downloads=downloads, **context))
+
+
+def _refused(_: Request, error: Exception) -> PlainTextResponse:
+    status = error.status_code if isinstance(error, HTTPException) else 500
+    return PlainTextResponse(_REFUSALS.get(status, _REFUSALS[404]), status_code=status)
+
+
+def _failed(_: Request, __: Exception) -> PlainTextResponse:
+    return PlainTextResponse(_REFUSALS[500], status_code=500)
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 address as a Host header writes it."""
+    return f"[{host}]" if ":" in host else host
+
+
+def _own_names() -> set[str]:
+    """This computer's name and the addresses it is known by: the name's addresses (on Windows
+    all of the network cards') and the address it reaches other networks from."""
+    name = socket.gethostname()
+    names = {name, socket.getfqdn()}
+    with contextlib.suppress(OSError):
+        names |= {_bracketed(str(info[4][0])) for info in socket.getaddrinfo(name, None)}
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # a documentation address: connecting a UDP socket sends nothing
+        names.add(probe.getsockname()[0])
+    return names
+
+
+class _TrustedHost:
+    """Starlette's TrustedHostMiddleware, refusing in Chinese."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
+        async def admitted(scope: Scope, receive: Receive, send: Send) -> None:
+            scope["fazhi.admitted"] = True
+            await app(scope, receive, send)
+
+        self.check = TrustedHostMiddleware(admitted, allowed_hosts=allowed_hosts, www_redirect=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def refuse_in_chinese(message: Message) -> None:
+            if scope.get("fazhi.admitted"):
+                await send(message)
+            elif message["type"] == "http.response.start":
+                port = (scope.get("server") or ("", 8000))[1]
+                await PlainTextResponse(_REFUSALS[400].format(port=port), status_code=400)(scope, receive, send)
+
+        await self.check(scope, receive, refuse_in_chinese if scope["type"] == "http" else send)
 
 
 class _SecurityHeaders:

@@ -1,194 +1,202 @@
-"""What the review pages show for each year, kept up to date as data/<year>.yaml is saved.
+"""What the review pages show for each year, kept current as data/<year>.yaml is saved.
 
-One thread does all the work: it rebuilds a year when its file, or last year's (redline, 同比
-checks), changes. The page comes first (HTML and check, a fraction of a second), then the
-downloads into out/<year>/ with the same functions as `build`, `diff` and `compare`. A save
-that does not load keeps the last good page and downloads, with the error beside them.
+One thread (`watch`) notices saves. A save is taken once it has settled: two reads SETTLE
+seconds apart must agree (an editor may still be writing), and a file that does not load must
+also have stayed unchanged for GRACE seconds before its error is shown. A year is rebuilt when
+its file changes, or last year's (redline, 同比 checks). The work is done in a worker process
+under a time limit (worker.py, job.py): the page first, then the downloads.
+
+The downloads are kept in memory, one complete set per year, replaced whole when a new set is
+ready: a download never waits for a rebuild and never reads a file the server did not just make
+(a link planted in out/ leads nowhere). A copy goes to out/<year>/, replacing files atomically,
+for use after the server stops. A save that does not load keeps the last good page and
+downloads, with the error beside them.
 """
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import re
+import shutil
+import tempfile
 import threading
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import watchfiles
 
+from generator import errors
 from generator.atomic import write_all
 from generator.chinese import years_in
-from generator.commands import compare, diff
-from generator.commands.build import build
-from generator.commands.check import Finding, check_loaded
-from generator.commands.serve.anchors import link
-from generator.errors import DataError
-from generator.pipeline import Loaded, open_report
-from generator.writers import html
+from generator.commands.serve.job import Broken, Built, Download, Job, Message, Page, Rendered, Unsettled, digest
+from generator.commands.serve.worker import Outcome, Worker
 
 log = logging.getLogger(__name__)
 
-# Marks on the paragraphs findings concern, and on the one a finding link jumps to; screen only.
-_REVIEW_CSS = """<style>
-@media screen {
-  [data-flag="error"] { background: #fde3e1; }
-  [data-flag="warning"] { background: #fff2c6; }
-  [data-flag="note"] { background: #e6f0fb; }
-  :target { outline: 2px solid #1f5fbf; outline-offset: 4px; scroll-margin-top: 24px; }
-}
-</style>
-"""
+SETTLE = 0.2  # seconds between the two reads of a saved file that must agree
+GRACE = 1.0  # seconds a file that does not load must stay unchanged before its error is shown
+TIME_LIMIT = 60.0  # seconds a save may take, page and downloads (the sample takes about two)
+RETRY = 500  # milliseconds between looks at the folder when nothing happens (a save to take again)
 
 
 @dataclass(frozen=True)
-class Page:
-    """A year's report as rendered from a data file that loaded."""
+class Downloads:
+    """One complete set of downloads, made from one save."""
 
-    title: str
-    html: str  # the report page, block elements with ids
-    findings: tuple[Finding, ...]
-    anchors: tuple[str | None, ...]  # for each finding, the id of the block it concerns
-
-    def count(self, severity: str) -> int:
-        return sum(f.severity == severity for f in self.findings)
-
-    @property
-    def placeholders(self) -> int:
-        return sum(f.rule == "placeholder" for f in self.findings)
-
-    @property
-    def status(self) -> str:
-        errors = self.count("error")
-        if errors:
-            return f"{errors}个错误"
-        if self.placeholders:
-            return f"草稿：{self.placeholders}处待填"
-        return "通过检查"
+    files: dict[str, Download]  # download kind → file
+    notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
+    built: datetime.datetime
 
 
 @dataclass
 class Year:
     """One data file and what was last made from it. Updated attribute by attribute by the
-    worker thread; request handlers only read."""
+    watcher thread; request handlers only read (each attribute is replaced whole)."""
 
     year: int
     path: Path
     page: Page | None = None
-    error: str | None = None  # the file as last saved could not be rendered (file:line:column: message)
-    files: dict[str, Path] = field(default_factory=dict)  # download kind → file this server wrote
-    notes: tuple[str, ...] = ()  # font substitutions, a redline that could not be made …
-    write_error: str | None = None  # the downloads could not be rebuilt; `files` are older
-    built: datetime.datetime | None = None  # when `files` were written
+    error: str | None = None  # the file as last saved could not be rendered
+    downloads: Downloads | None = None
+    updating: bool = False  # new downloads are being made; `downloads` are the last set
+    write_error: str | None = None  # the downloads could not be made again; `downloads` are older
+    disk_error: str | None = None  # the downloads could not be copied to out/<year>/
     version: int = 0  # changes whenever anything above does; the page polls it
-    inputs: str = ""  # digest of this and last year's file as last processed
-    loaded: Loaded | None = None  # the data file as last loaded, for the downloads
-    lock: threading.Lock = field(default_factory=threading.Lock)  # held while rebuilding
+    inputs: tuple[str, str] = ("", "")  # digests of this and last year's file as last taken
+    seen: tuple[tuple[str, str], float] = (("", ""), 0.0)  # the inputs as last seen, and since when
 
 
 class Site:
     """All years of a data folder; `watch` keeps them current."""
 
-    def __init__(self, data_dir: Path, out_dir: Path) -> None:
+    def __init__(self, data_dir: Path, out_dir: Path, worker: Worker | None = None, settle: float = SETTLE, grace: float = GRACE) -> None:
         self.data_dir = data_dir
         self.out_dir = out_dir
+        self.worker = worker or Worker(TIME_LIMIT)
+        self.settle = settle
+        self.grace = grace
         self.years: dict[int, Year] = {}
         self.version = 0
 
     def watch(self, stop: threading.Event) -> None:
         """Refresh now and whenever a .yaml file in the folder changes, until `stop` is set. The
-        one-second timeout refreshes too: a save made before the watcher started, or one whose
-        event a network drive lost, is still picked up (a refresh only reads and hashes)."""
-        self.refresh()
-        for _ in watchfiles.watch(
-            self.data_dir, watch_filter=lambda _, path: path.endswith(".yaml"), stop_event=stop,
-            step=50, rust_timeout=1000, yield_on_timeout=True, recursive=False,
-        ):
-            self.refresh()
+        timeout refreshes too: a save still settling, a save made before the watcher started,
+        one whose event a network drive lost (a refresh that finds nothing new only reads)."""
+        try:
+            self._refresh_logged()
+            for _ in watchfiles.watch(
+                self.data_dir, watch_filter=lambda _, path: path.endswith(".yaml"), stop_event=stop,
+                step=50, rust_timeout=RETRY, yield_on_timeout=True, recursive=False,
+            ):
+                self._refresh_logged()
+        finally:
+            self.worker.stop()
 
     def refresh(self) -> None:
-        """Rebuild every year whose inputs changed; forget years whose file is gone."""
+        """Take every year whose inputs changed and have settled; forget years whose file is gone."""
         paths = years_in(self.data_dir)
         years = {year: self.years.get(year) or Year(year, path) for year, path in paths.items()}
-        changed = []
-        for year, state in years.items():
-            digest = _digest(state.path, paths.get(year - 1))
-            if digest != state.inputs:
-                state.inputs = digest
-                changed.append(state)
         if years.keys() != self.years.keys():
             self.years = years  # replaced whole: request handlers may be iterating the old one
             self._bump()
-        with ExitStack() as held:
-            for state in changed:
-                held.enter_context(state.lock)  # downloads wait for the files being rebuilt
-            for state in changed:
-                self._render(state)
-            for state in changed:
-                if state.error is None:
-                    self._write(state)
+        due: dict[int, tuple[str, str]] = {}
+        for year, state in years.items():
+            inputs = _inputs(state.path, paths.get(year - 1))
+            if inputs != state.inputs:
+                due[year] = inputs
+                if state.seen[0] != inputs:
+                    state.seen = (inputs, time.monotonic())
+        if not due:
+            return
+        self._wait()
+        for year, inputs in due.items():  # oldest first: a year's file is loaded before the next year needs it
+            if _inputs(years[year].path, paths.get(year - 1)) == inputs:
+                self._take(years[year], inputs, paths.get(year - 1))
+
+    def _refresh_logged(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # a bug here must not stop the watcher
+            log.exception("刷新失败")
+
+    def _wait(self) -> None:
+        """Let a save under way finish before the files are read again."""
+        if self.settle:
+            time.sleep(self.settle)
 
     def _bump(self, state: Year | None = None) -> None:
         self.version += 1
         if state is not None:
             state.version = self.version
 
-    def _render(self, state: Year) -> None:
+    def _take(self, state: Year, inputs: tuple[str, str], last: Path | None) -> None:
+        """Make the year in the worker and publish what it sends; `inputs` are marked taken
+        unless the file turned out not to have settled."""
+        taken = True
+        waiting_for = "page"  # then "downloads", then ""
+
+        def receive(message: Message) -> None:
+            nonlocal taken, waiting_for
+            if isinstance(message, Unsettled) or (
+                isinstance(message, Broken) and message.data and time.monotonic() - state.seen[1] < self.grace
+            ):
+                taken = False  # asked again at the next refresh
+                return
+            if isinstance(message, Broken):
+                state.error, waiting_for = message.message, ""
+            elif isinstance(message, Rendered):
+                state.page, state.error, state.updating, waiting_for = message.page, None, True, "downloads"
+            elif isinstance(message, Built):
+                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0))
+                state.downloads, state.updating, state.write_error, waiting_for = downloads, False, None, ""
+                state.disk_error = self._copy_out(state.year, downloads)
+            else:
+                state.write_error, state.updating, waiting_for = message.message, False, ""
+            self._bump(state)
+
+        scratch = Path(tempfile.mkdtemp(prefix="fazhi-serve-"))
         try:
-            loaded = open_report(state.path)
-            findings = tuple(check_loaded(state.path, loaded.report, loaded.document))
-            page, ids = link(html.render(loaded.document, loaded.profile), loaded.report, findings)
-            state.page = Page(loaded.document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids)
-            state.loaded, state.error = loaded, None
-        except DataError as error:
-            state.error = str(error)
-        except Exception as error:  # a bug in a writer must not stop the watcher
-            log.exception("rendering %s failed", state.path)
-            state.error = f"{state.path}：报告无法生成（{type(error).__name__}: {error}）"
-        self._bump(state)
+            outcome = self.worker.run(Job(state.path, inputs[0], last, scratch), receive)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if outcome is not Outcome.DONE and waiting_for:
+            why = f"超过{self.worker.limit:g}秒仍未完成，已停止" if outcome is Outcome.TIMEOUT else "意外中止"
+            if waiting_for == "page":
+                state.error = f"{state.path}：生成报告{why}。请检查最近的修改（如文字中的循环），改好后再保存。"
+            else:
+                state.write_error = f"生成下载文件{why}。"
+        if state.updating or outcome is not Outcome.DONE:
+            state.updating = False
+            self._bump(state)
+        if taken:
+            state.inputs = inputs
 
-    def _write(self, state: Year) -> None:
-        """DOCX, PDF and TXT; with last year's file also the redline DOCX and the figures CSV."""
-        out = self.out_dir / str(state.year)
+    def _copy_out(self, year: int, downloads: Downloads) -> str | None:
+        """Write the downloads into out/<year>/, each replacing the file (or link) of its name;
+        why not, if they could not be. A year folder that is a link is not written through."""
+        folder = self.out_dir / str(year)
+        if folder.is_symlink():
+            return f"{folder} 是一个链接（快捷方式），为安全起见没有写入；删除它后再保存一次数据文件即可"
         try:
-            assert state.loaded is not None  # _render loaded it
-            result = build(state.loaded.document, state.loaded.profile, out, ("docx", "pdf", "txt"))
-            files = {path.suffix[1:]: path for path in result.written}
-            notes = list(result.notes)
-            last = state.path.with_name(f"{state.year - 1}.yaml")
-            if last.is_file():
-                try:
-                    files.update(_year_on_year(open_report(last), state.loaded, out))
-                except DataError as error:
-                    notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{error}")
-            state.files, state.notes, state.write_error = files, tuple(notes), None
-            state.built = datetime.datetime.now().replace(microsecond=0)
-        except Exception as error:  # keep the last good files downloadable
-            log.exception("writing the downloads of %s failed", state.path)
-            state.write_error = f"{type(error).__name__}: {error}"
-        self._bump(state)
+            write_all({folder / file.name: _writer(file.content) for file in downloads.files.values()})
+        except OSError as error:
+            return errors.describe_os_error(error)
+        return None
 
 
-def _digest(*paths: Path | None) -> str:
-    """What a year is made from; a file gone (or going) counts as empty."""
-    digest = hashlib.sha256()
-    for path in paths:
-        try:
-            content = path.read_bytes() if path is not None else b""
-        except OSError:
-            content = b""
-        digest.update(len(content).to_bytes(8, "big") + content)
-    return digest.hexdigest()
+def _writer(content: bytes) -> Callable[[Path], object]:
+    return lambda path: path.write_bytes(content)
 
 
-def _year_on_year(last: Loaded, this: Loaded, out: Path) -> dict[str, Path]:
-    """The redline DOCX and the figures CSV, as `diff` and `compare` write them."""
-    redline = out / f"{diff.stem(this.document)}.docx"
-    table = out / f"{compare.stem(last.report, this.report)}.csv"
-    when = datetime.datetime.now().replace(microsecond=0)
-    write_all({
-        redline: lambda path: diff.write_redline(last.document, this.document, this.profile, path, this.report.meta.issuer, when),
-        table: lambda path: compare.write_csv(last.report, this.report, path),
-    })
-    return {"redline": redline, "compare": table}
+def _inputs(path: Path, last: Path | None) -> tuple[str, str]:
+    """What a year is made from: the digests of its file and of last year's ("" when there is
+    none). A file gone (or going) counts as empty."""
+    return digest(_read(path)), digest(_read(last)) if last is not None else ""
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
