@@ -10,6 +10,7 @@ colleague who wrote it.
 """
 from __future__ import annotations
 
+import functools
 import math
 import typing
 from pathlib import Path
@@ -197,7 +198,8 @@ def load(name_or_path: str = DEFAULT_LAYOUT, relative_to: Path | None = None) ->
 
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
-    source, node = yamlsource.read(path)
+    stat = path.stat()
+    source, node = _read(path.resolve(), stat.st_mtime_ns, stat.st_size)
     if not isinstance(node, MappingNode):
         raise DataError(source.at(node), "版式配置应由“键: 值”组成，例如 page: 下面写 margin_top_mm: 37")
     fields = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
@@ -219,6 +221,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
     if base:
         reader.require(node, Profile, merged, _ROOT)
     return typing.cast(Profile, merged)
+
+
+@functools.lru_cache(maxsize=16)
+def _read(path: Path, mtime_ns: int, size: int) -> tuple[yamlsource.Source, Node]:
+    """A profile file's nodes, parsed once per version of the file (the review page and the
+    commands load the same profile again and again; the nodes are only read)."""
+    return yamlsource.read(path)
 
 
 class _Reader:
