@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +17,12 @@ _SCALES = {"万": 10_000, "亿": 100_000_000}
 # Private-use characters that mark a placeholder inside rendered text; the resolver turns the
 # marked run into a span of its own, which writers highlight.
 PLACEHOLDER_START, PLACEHOLDER_END = "\ue000", "\ue001"
+MAX_PRECISION = 6  # digits after the decimal point a figure or .yoy() may ask for
+LARGEST = 10**15  # a thousand trillion: no county counts more, and floats print exactly below it
+
+
+class FigureProblem(ValueError):
+    """A figure asked for what it cannot give (同比 without last year's value): a Chinese sentence."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +56,14 @@ class FigureValue:
 
     def yoy(self, precision: int = 1) -> str:
         """同比增长12.4% / 同比下降3.2% / 与上年持平, computed from last year's value."""
+        if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= MAX_PRECISION:
+            raise FigureProblem(f"{self.figure.name}.yoy() 括号中是保留的小数位数，应为 0 至 {MAX_PRECISION} 之间的整数，这里写的是 {precision!r}")
         if self.last is None:
-            raise ValueError(f"figure '{self.figure.name}' has no last_year value to compare with")
+            raise FigureProblem(f"数字“{self.figure.name}”没有 last_year（上年数值），无法计算同比；请在 figures 中给它加上 last_year")
         if self.value is None:
             return self.placeholder(f"{self.figure.label or self.figure.name}同比")
         if self.last == 0:
-            raise ValueError(f"figure '{self.figure.name}' was 0 last year: no percentage change")
+            raise FigureProblem(f"数字“{self.figure.name}”上年为 0，无法计算同比增减的百分比；可改用 {self.figure.name}.change()")
         change = Decimal(repr((self.value - self.last) / self.last * 100)).quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP)
         if change == 0:
             return "与上年持平"
@@ -65,7 +72,7 @@ class FigureValue:
     def change(self) -> str:
         """增加25件 / 减少3件 / 与上年持平: the difference from last year with the unit."""
         if self.last is None:
-            raise ValueError(f"figure '{self.figure.name}' has no last_year value to compare with")
+            raise FigureProblem(f"数字“{self.figure.name}”没有 last_year（上年数值），无法计算增减；请在 figures 中给它加上 last_year")
         if self.value is None:
             return self.placeholder(f"{self.figure.label or self.figure.name}增减")
         difference = self.value - self.last
@@ -75,6 +82,43 @@ class FigureValue:
 
     def __str__(self) -> str:
         return self.number if self.value is None else self.number + self.unit
+
+
+class TemplateFigure:
+    """A figure as the text of a report sees it: exactly the members docs/data-format.md lists.
+
+    Templates get this, never the FigureValue: its `.figure` leads on to the model, to a Location
+    and from there to the file system. The sandbox allows MEMBERS and nothing else."""
+
+    ATTRIBUTES = ("number", "unit", "value")
+    METHODS = ("yoy", "change")
+    MEMBERS = ATTRIBUTES + METHODS
+    __slots__ = ("_figure",)
+
+    def __init__(self, figure: FigureValue) -> None:
+        self._figure = figure
+
+    @property
+    def number(self) -> str:
+        return self._figure.number
+
+    @property
+    def unit(self) -> str:
+        return self._figure.unit
+
+    @property
+    def value(self) -> float | int | str:
+        """The number, for arithmetic; while not filled in, the placeholder (never "None")."""
+        return self._figure.placeholder() if self._figure.value is None else self._figure.value
+
+    def yoy(self, precision: int = 1) -> str:
+        return self._figure.yoy(precision)
+
+    def change(self) -> str:
+        return self._figure.change()
+
+    def __str__(self) -> str:
+        return str(self._figure)
 
 
 def format_number(value: float | int, precision: int | None, display: str = "") -> str:
@@ -100,6 +144,10 @@ def evaluate(figures: dict[str, Figure], year: int | None = None) -> dict[str, F
     """Every figure's value and last year's value, formulas computed from the figures they name."""
     this_year = _values(figures, lambda f: f.value)
     last_year = _values(figures, lambda f: f.last_year)
+    for name, figure in figures.items():
+        computed = this_year[name]
+        if figure.formula is not None and "余" in figure.display and computed is not None and computed < 0:
+            raise DataError(figure.formula.location, f"数字“{name}”的公式算出 {computed:g}，带“余”的写法（display: {figure.display}）只用于正数；请检查公式或去掉 display")
     return {name: FigureValue(figures[name], this_year[name], last_year[name], year) for name in figures}
 
 
@@ -116,10 +164,12 @@ def _values(figures: dict[str, Figure], stated: Callable[[Figure], float | int |
         else:
             if name in chain:
                 cycle = " → ".join(chain[chain.index(name):] + (name,))
-                raise DataError(figure.formula.location, f"formula of '{name}' depends on itself: {cycle}")
+                raise DataError(figure.formula.location, f"数字“{name}”的公式绕回了它自己：{cycle}；请改正公式")
             result = compute(figure.formula, name, lambda other: value_of(other, chain + (name,)), figures)
             if figure.percent and result is not None:
                 result *= 100
+            if result is not None and not abs(result) < LARGEST:
+                raise DataError(figure.formula.location, f"数字“{name}”的公式算出 {result:g}，大得不合常理（超过一千万亿）；请检查公式")
         values[name] = result
         return result
 
@@ -132,19 +182,20 @@ def compute(formula: Text, owner: str, value_of: Callable[[str], float | None], 
     """Evaluate an arithmetic formula over figure names; None when a figure it needs is unknown.
 
     `owner` names the figure in messages."""
+    allowed = "公式只能由数字的名称、数、+ - * / 和括号组成，例如 败诉 / 审结"
     try:
         tree = ast.parse(formula.template.strip(), mode="eval")
-    except SyntaxError:
-        raise DataError(formula.location, f"formula of '{owner}' is not an arithmetic expression; expected names of figures, numbers, + - * / and parentheses, e.g. 败诉 / 审结") from None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise DataError(formula.location, f"数字“{owner}”的公式不是一个算式；{allowed}") from None
 
     def walk(node: ast.AST) -> float | None:
         if isinstance(node, ast.Expression):
             return walk(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return node.value
+            return _finite(node.value)
         if isinstance(node, ast.Name):
             if node.id not in figures:
-                raise DataError(formula.location_of(node.id), f"formula of '{owner}' names '{node.id}', which is not a figure{did_you_mean(node.id, figures)}")
+                raise DataError(formula.location_of(node.id), f"数字“{owner}”的公式用到了“{node.id}”，但 figures 中没有这个数字{did_you_mean(node.id, figures)}")
             return value_of(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = walk(node.operand)
@@ -156,9 +207,19 @@ def compute(formula: Text, owner: str, value_of: Callable[[str], float | None], 
             if isinstance(node.op, ast.Div):
                 if right == 0:
                     divisor = ast.unparse(node.right)
-                    raise DataError(formula.location_of(divisor), f"division by zero in the formula of '{owner}': {divisor} is 0")
-                return left / right
-            return left + right if isinstance(node.op, ast.Add) else left - right if isinstance(node.op, ast.Sub) else left * right
-        raise DataError(formula.location, f"formula of '{owner}' may use only figure names, numbers, + - * / and parentheses; found '{ast.unparse(node)}'")
+                    raise DataError(formula.location_of(divisor), f"数字“{owner}”的公式中除数 {divisor} 为 0，无法计算")
+                return _finite(left / right)
+            return _finite(left + right if isinstance(node.op, ast.Add) else left - right if isinstance(node.op, ast.Sub) else left * right)
+        raise DataError(formula.location, f"数字“{owner}”的公式中有“{ast.unparse(node)}”；{allowed}")
 
-    return walk(tree)
+    try:
+        return walk(tree)
+    except (OverflowError, RecursionError):
+        raise DataError(formula.location, f"数字“{owner}”的公式算出的数太大或嵌套太深，无法计算；请检查公式") from None
+
+
+def _finite(result: float) -> float:
+    """A formula's intermediate result, or OverflowError when it has left any sensible range."""
+    if isinstance(result, float) and not math.isfinite(result) or isinstance(result, int) and result.bit_length() > 1000:
+        raise OverflowError
+    return result

@@ -1,21 +1,28 @@
 """Validate a data file's node tree into a `Report`.
 
-Every check names the file, line and column, what was found and what was expected, and
-suggests the nearest known key for a typo.
+Every check names the file, line and column, says in Chinese what was found and what was
+expected, and suggests the nearest known key for a typo. The mistakes clerks make with numbers
+(1,020, 12.5%, 0777, 130件) get their own explanation, as do figures that would print wrong.
 """
 from __future__ import annotations
 
 import datetime
-import difflib
+import keyword
+import math
+import re
+import unicodedata
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.pipeline import yamlsource
+from generator.chinese import YEAR_FILE, did_you_mean
 from generator.errors import DataError
+from generator.pipeline import yamlsource
+from generator.pipeline.figures import LARGEST
 from generator.pipeline.model import (
     NUMBERING_STYLES,
     REGULATION_ITEMS,
+    TEXT_NAMES,
     Attachment,
     Block,
     Bullet,
@@ -30,15 +37,32 @@ from generator.pipeline.model import (
     Table,
     Text,
 )
-from generator.pipeline.yamlsource import Source, describe, scalar_value
+from generator.pipeline.yamlsource import Source, describe, is_null, scalar_value
 
 FIGURE_DISPLAYS = ("万", "亿", "余", "余万", "万余", "余亿", "亿余")
 NUMBERING_ALIASES = {"(一)": "（一）", "(1)": "（1）", "无": "无", "none": "无"}
+BODY_KEYS = ("section", "p", "items", "bullet", "table")
+
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9]\d*)(?:\.\d*)?|[-+]?\.\d+")
+_LEADING_ZERO = re.compile(r"[-+]?0\d+(?:\.\d*)?")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_UNDERSCORES = re.compile(r"[-+]?\d[\d_]*(?:\.[\d_]*)?")
+_PERCENT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*[%％]")
+_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*([^\d\s.,%％]{1,4})")
+# An expression typed with a Chinese input method: ｛｛ 复议纠错 ｝｝, or one brace of it.
+_BRACED = re.compile(r"[{｛]{2}[^{}｛｝\n]{0,60}?[}｝]{2}")
+_FULLWIDTH_BRACES = re.compile(r"[{｛]｛|｛\{|[}｝]｝|｝\}")
+_FULLWIDTH_KEY = re.compile(rf"({'|'.join(BODY_KEYS)}|body|runin|numbering|continue|covers)\s*：")
 
 
 def load(path: Path) -> Report:
     source, root = yamlsource.read(path)
     return _Reader(source).report(root)
+
+
+def _spaced(what: str) -> str:
+    """`what` ready to be followed by Chinese: a key path gets a space ("figures.审结 "), words none."""
+    return what + " " if what[:1].isascii() else what
 
 
 class _Reader:
@@ -50,68 +74,146 @@ class _Reader:
     def fail(self, node: Node, message: str) -> DataError:
         return DataError(self.source.at(node), message)
 
+    def fail_at(self, offset: int, message: str) -> DataError:
+        return DataError(self.source.location_of(offset), message)
+
     def mapping(self, node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Node]:
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what} must be a mapping (key: value lines), found {describe(node)}")
+            raise self.not_a_mapping(node, f"{_spaced(what)}应为若干“键: 值”行")
         allowed = required + optional
         fields: dict[str, Node] = {}
-        for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else None
+        for index, (key, value) in enumerate(node.value):
+            name = key.value
             if name not in allowed:
-                raise self.fail(key, f"unknown key '{name}' in {what}{_suggest(name, allowed)}")
+                raise self.separated_number(node, index) or self.fail(
+                    key, f"{_spaced(what)}中没有“{name}”这一项" + (did_you_mean(name, allowed) or f"；可以写的有：{'、'.join(allowed)}")
+                )
             fields[name] = value
         missing = [name for name in required if name not in fields]
         if missing:
-            raise self.fail(node, f"{what} lacks the key '{missing[0]}'; expected keys: {', '.join(required)}")
+            raise self.fail(node, f"{_spaced(what)}缺少“{missing[0]}”这一项；必须写的有：{'、'.join(required)}")
         return fields
+
+    def not_a_mapping(self, node: Node, expected: str) -> DataError:
+        """A mapping was expected; `审结：130` (a full-width colon) reads as one text instead."""
+        if isinstance(node, ScalarNode) and not node.style:
+            colon = re.match(r"([^\s：]+)\s*：", node.value)
+            if colon:
+                offset = self.source.text.find("：", node.start_mark.index, node.end_mark.index)
+                return self.fail_at(
+                    offset if offset >= 0 else node.start_mark.index,
+                    f"“{colon.group(1)}”后面用了全角冒号“：”；键和值之间要用英文冒号加一个空格，写作 {colon.group(1)}: ……",
+                )
+        return self.fail(node, f"{expected}，这里写的是{describe(node)}")
+
+    def separated_number(self, node: MappingNode, index: int) -> DataError | None:
+        """`{value: 1,020, unit: 件}`: the comma ended the number, and 020 became a key of its own."""
+        key = node.value[index][0]
+        previous = node.value[index - 1][1] if index else None
+        if not re.fullmatch(r"\d+(?:\.\d+)?", key.value) or not isinstance(previous, ScalarNode) or previous.style:
+            return None
+        written = _THOUSANDS.match(self.source.text, previous.start_mark.index)
+        if not written:
+            return None
+        return self.fail(previous, f"数字中不要用逗号分隔千位：“{written.group()}”要写作 {written.group().replace(',', '')}")
 
     def sequence(self, node: Node, what: str) -> list[Node]:
         if not isinstance(node, SequenceNode):
-            raise self.fail(node, f"{what} must be a list (lines starting with '- '), found {describe(node)}")
+            raise self.fail(node, f"{_spaced(what)}应为一个列表（以“- ”开头的若干行），这里写的是{describe(node)}")
         return list(node.value)
 
     def text(self, node: Node, what: str) -> Text:
-        if not isinstance(node, ScalarNode) or scalar_value(node) is None:
-            raise self.fail(node, f"{what} must be text, found {describe(node)}")
-        return Text(str(node.value), self.source, node.start_mark.index, node.end_mark.index)
+        if not isinstance(node, ScalarNode) or is_null(node):
+            raise self.fail(node, f"{_spaced(what)}应为一段文字，这里写的是{describe(node)}")
+        text = Text(str(node.value), self.source, node.start_mark.index, node.end_mark.index)
+        self.refuse_fullwidth_braces(text)
+        return text
+
+    def refuse_fullwidth_braces(self, text: Text) -> None:
+        for braced in _BRACED.finditer(text.template):
+            written = braced.group()
+            if "｛" in written or "｝" in written:
+                fixed = written.replace("｛", "{").replace("｝", "}")
+                raise DataError(text.location_of(written), f"“{written}”中的花括号是用中文输入法打出的全角括号；请切换到英文输入法，写作 {fixed}")
+        stray = _FULLWIDTH_BRACES.search(text.template)
+        if stray:
+            raise DataError(text.location_of(stray.group()), f"“{stray.group()}”是用中文输入法打出的全角括号；请切换到英文输入法，写作 {{{{ 名称 }}}}")
 
     def plain(self, node: Node, what: str) -> str:
         return self.text(node, what).template.strip()
 
-    def integer(self, node: Node, what: str, low: int, high: int) -> int:
-        value = scalar_value(node) if isinstance(node, ScalarNode) else None
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise self.fail(node, f"{what} must be a whole number from {low} to {high}, found {describe(node)}")
-        return value
+    def number(self, node: Node, what: str, expected: str = "数字，例如 217 或 98.48") -> int | float:
+        """A number written as digits, nothing YAML reads otherwise (0777, 1_000, .inf)."""
+        if isinstance(node, ScalarNode) and not node.style and _PLAIN_NUMBER.fullmatch(node.value):
+            value = scalar_value(node)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if abs(value) >= LARGEST:
+                    raise self.fail(node, f"{_spaced(what)}的数 {node.value} 大得不合常理（超过一千万亿）；请改正")
+                return value
+        raise self.fail(node, self.not_a_number(node, what, expected))
 
-    def number(self, node: Node, what: str) -> int | float:
-        value = scalar_value(node) if isinstance(node, ScalarNode) else None
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise self.fail(node, f"{what} must be a number such as 217 or 98.48, found {describe(node)}")
+    def not_a_number(self, node: Node, what: str, expected: str) -> str:
+        """Why a number is not one, for the ways clerks write numbers in Word."""
+        found = f"{_spaced(what)}应为{expected}，这里写的是{describe(node)}"
+        if not isinstance(node, ScalarNode):
+            return found
+        written = node.value.strip()
+        if node.style and _PLAIN_NUMBER.fullmatch(written):
+            return f"{_spaced(what)}的数字不要加引号：写作 {written}"
+        if _LEADING_ZERO.fullmatch(written):
+            fixed = re.sub(r"^([-+]?)0+(?=\d)", r"\1", written)
+            value = scalar_value(node)
+            octal = f"（YAML 会把 {written} 读作八进制数 {value}）" if isinstance(value, int) and str(value) != fixed else ""
+            return f"{_spaced(what)}的数字前面不要加 0：写作 {fixed}{octal}"
+        if _THOUSANDS.fullmatch(written):
+            return f"数字中不要用逗号分隔千位：“{written}”要写作 {written.replace(',', '')}"
+        if "_" in written and _UNDERSCORES.fullmatch(written):
+            return f"数字中不要用下划线分隔：“{written}”要写作 {written.replace('_', '')}"
+        percent = _PERCENT.fullmatch(written)
+        if percent:
+            return (f"{_spaced(what)}不要把百分号写在数字后面：写作 {percent.group(1)}，并在同一项中加上 unit: \"%\"（百分号要加引号）；"
+                    "由公式算出的比率则写 percent: true，见 docs/data-format.md")
+        folded = unicodedata.normalize("NFKC", written)
+        if folded != written and _PLAIN_NUMBER.fullmatch(folded):
+            return f"{_spaced(what)}的数字要用英文输入法（半角）输入：写作 {folded}"
+        unit = _WITH_UNIT.fullmatch(written)
+        if unit:
+            return f"{_spaced(what)}只写数字，单位写在 unit 中：写作 {unit.group(1)}，并加上 unit: {unit.group(2)}"
+        value = scalar_value(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{_spaced(what)}应为一个具体的数，这里写的是“{written}”（YAML 把它读作无穷大或“不是数”）"
+        return found
+
+    def integer(self, node: Node, what: str, low: int, high: int) -> int:
+        expected = f" {low} 至 {high} 之间的整数"
+        value = self.number(node, what, expected)
+        if not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(node, f"{_spaced(what)}应为{expected}，这里写的是{describe(node)}")
         return value
 
     def boolean(self, node: Node, what: str) -> bool:
         value = scalar_value(node) if isinstance(node, ScalarNode) else None
         if not isinstance(value, bool):
-            raise self.fail(node, f"{what} must be true or false, found {describe(node)}")
+            raise self.fail(node, f"{_spaced(what)}应为 true 或 false，这里写的是{describe(node)}")
         return value
 
     def date(self, node: Node, what: str) -> datetime.date:
         value = scalar_value(node) if isinstance(node, ScalarNode) else None
         if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-            raise self.fail(node, f"{what} must be a date written 2025-03-25, found {describe(node)}")
+            raise self.fail(node, f"{_spaced(what)}应为日期，写作 2025-03-25，这里写的是{describe(node)}")
         return value
 
     def choice(self, node: Node, what: str, choices: tuple[str, ...]) -> str:
         value = scalar_value(node) if isinstance(node, ScalarNode) else None
         if not isinstance(value, str) or value not in choices:
-            raise self.fail(node, f"{what} must be one of {', '.join(choices)}, found {describe(node)}")
+            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+            raise self.fail(node, f"{_spaced(what)}应为以下之一：{'、'.join(choices)}，这里写的是{describe(node)}{hint}")
         return value
 
     # -- the report -----------------------------------------------------------------------
 
     def report(self, node: Node) -> Report:
-        fields = self.mapping(node, "the report", ("meta", "body"), ("figures", "attachments", "checks"))
+        fields = self.mapping(node, "数据文件的最外层", ("meta", "body"), ("figures", "attachments", "checks"))
         meta = self.meta(fields["meta"])
         figures = self.figures(fields["figures"]) if "figures" in fields else {}
         body = self.blocks(fields["body"], "body")
@@ -125,8 +227,8 @@ class _Reader:
         f = self.mapping(node, "checks", ("off",), ())
         off = f["off"]
         if not isinstance(off, MappingNode):
-            raise self.fail(off, f"checks.off must map rule ids to the reason they are off, e.g. 'figure-unused: 附表引用', found {describe(off)}")
-        return {self.plain(rule, "a rule id"): self.plain(reason, f"the reason for switching off {rule.value}") for rule, reason in off.value}
+            raise self.not_a_mapping(off, "checks.off 应为若干“规则: 关闭的理由”行，例如 figure-unused: 附表引用")
+        return {self.plain(rule, "规则名称"): self.plain(reason, f"关闭 {rule.value} 的理由") for rule, reason in off.value}
 
     def meta(self, node: Node) -> Meta:
         f = self.mapping(
@@ -136,18 +238,19 @@ class _Reader:
             ("recipient", "web", "published", "signature", "layout", "formal"),
         )
         title_node = f["title"]
+        title: tuple[Text, ...]
         if isinstance(title_node, ScalarNode):
             title = (self.text(title_node, "meta.title"),)
         else:
-            title = tuple(self.text(line, "a title line") for line in self.sequence(title_node, "meta.title"))
+            title = tuple(self.text(line, "标题的一行") for line in self.sequence(title_node, "meta.title"))
             if not 1 <= len(title) <= 3:
-                raise self.fail(title_node, f"meta.title must have 1 to 3 lines, found {len(title)}")
+                raise self.fail(title_node, f"meta.title 应有 1 至 3 行，这里有 {len(title)} 行")
         web: tuple[tuple[str, Text], ...] = ()
         if "web" in f:
             web_node = f["web"]
             if not isinstance(web_node, MappingNode):
-                raise self.fail(web_node, f"meta.web must be a mapping such as '索引号: …', found {describe(web_node)}")
-            web = tuple((self.plain(k, "a meta.web label"), self.text(v, f"meta.web.{k.value}")) for k, v in web_node.value)
+                raise self.not_a_mapping(web_node, "meta.web 应为若干“标签: 内容”行，例如 索引号: 11411302MB1234567X")
+            web = tuple((self.plain(k, "meta.web 的标签"), self.text(v, f"meta.web.{k.value}")) for k, v in web_node.value)
         published = None
         if "published" in f:
             p = self.mapping(f["published"], "meta.published", ("date",), ("source",))
@@ -160,7 +263,7 @@ class _Reader:
             s = self.mapping(f["signature"], "meta.signature", ("issuer", "date"), ())
             signature = Signature(self.text(s["issuer"], "meta.signature.issuer"), self.date(s["date"], "meta.signature.date"))
         return Meta(
-            year=self.integer(f["year"], "meta.year", 1990, 2100),
+            year=self.year(f["year"]),
             region=self.plain(f["region"], "meta.region"),
             issuer=self.plain(f["issuer"], "meta.issuer"),
             title=title,
@@ -171,6 +274,17 @@ class _Reader:
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
         )
+
+    def year(self, node: Node) -> int:
+        """The report year, which a file named <year>.yaml must agree with."""
+        year = self.integer(node, "meta.year", 1990, 2100)
+        named = YEAR_FILE.fullmatch(self.source.path.name)
+        if named and int(named.group(1)) != year:
+            raise self.fail(
+                node,
+                f"文件名是 {self.source.path.name}，meta.year 却是 {year}；请把 meta.year 改为 {named.group(1)}，或把文件改名为 {year}.yaml",
+            )
+        return year
 
     def formal(self, node: Node) -> Formal:
         keys = ("number", "signers", "recipient", "seal", "note", "cc", "printer", "printed", "copy_number", "secrecy", "urgency")
@@ -201,34 +315,47 @@ class _Reader:
 
     def figures(self, node: Node) -> dict[str, Figure]:
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"figures must be a mapping of names to figures, found {describe(node)}")
+            raise self.not_a_mapping(node, "figures 应为若干“名称: 数字”行")
         figures: dict[str, Figure] = {}
         for key, value in node.value:
-            name = self.plain(key, "a figure name")
-            if not name.isidentifier():
-                raise self.fail(key, f"figure name '{name}' must be one word of letters, digits or _ (no spaces, not starting with a digit)")
-            figures[name] = self.figure(name, value)
+            figures[self.figure_name(key)] = self.figure(key.value.strip(), value)
         return figures
 
+    def figure_name(self, key: Node) -> str:
+        name = self.plain(key, "数字的名称")
+        if not name.isidentifier():
+            raise self.fail(key, f"数字的名称“{name}”只能是一个词：由汉字、字母、数字或 _ 组成，不能有空格，不能以数字开头")
+        if name in TEXT_NAMES:
+            raise self.fail(key, f"数字不能叫“{name}”：正文中的 {{{{ {name} }}}} 表示{TEXT_NAMES[name]}；请给这个数字换一个名称")
+        if keyword.iskeyword(name) or name.lower() in ("true", "false", "none"):
+            raise self.fail(key, f"数字不能叫“{name}”：它在公式和正文的表达式中另有含义；请换一个名称")
+        return name
+
     def figure(self, name: str, node: Node) -> Figure:
-        what = f"figure '{name}'"
+        what = f"figures.{name}"
         if isinstance(node, ScalarNode):  # shorthand: 审结: 130
             return Figure(name, self.source.at(node), value=self.number(node, what))
         f = self.mapping(node, what, (), ("value", "last_year", "formula", "unit", "percent", "precision", "display", "label", "counts", "at_most", "over_100", "from"))
         if "formula" in f and ("value" in f or "last_year" in f):
-            raise self.fail(node, f"{what} has a formula, so it takes no 'value' or 'last_year': both are computed")
+            raise self.fail(node, f"{what} 有 formula（公式），就不能再写 value 或 last_year：两者都由公式算出")
         if not f.keys() & {"value", "formula", "last_year"}:
-            raise self.fail(node, f"{what} needs 'value' (a number), 'formula' (e.g. 败诉 / 审结) or, in a draft, 'last_year'")
+            raise self.fail(node, f"{what} 需要 value（数字）或 formula（公式，例如 败诉 / 审结）；起草中的数字也可以只写 last_year")
+        display = self.choice(f["display"], f"{what}.display", FIGURE_DISPLAYS) if "display" in f else ""
+        value = self.number(f["value"], f"{what}.value") if "value" in f else None
+        last_year = self.number(f["last_year"], f"{what}.last_year") if "last_year" in f else None
+        for key, stated in (("value", value), ("last_year", last_year)):
+            if "余" in display and stated is not None and stated < 0:
+                raise self.fail(f[key], f"{what}.display 是“{display}”，带“余”的写法只用于正数，而 {key} 是 {stated}；请改正数字或去掉 display")
         return Figure(
             name,
             self.source.at(node),
             unit=self.plain(f["unit"], f"{what}.unit") if "unit" in f else "",
-            value=self.number(f["value"], f"{what}.value") if "value" in f else None,
-            last_year=self.number(f["last_year"], f"{what}.last_year") if "last_year" in f else None,
+            value=value,
+            last_year=last_year,
             formula=self.text(f["formula"], f"{what}.formula") if "formula" in f else None,
             percent=self.boolean(f["percent"], f"{what}.percent") if "percent" in f else False,
             precision=self.integer(f["precision"], f"{what}.precision", 0, 6) if "precision" in f else None,
-            display=self.choice(f["display"], f"{what}.display", FIGURE_DISPLAYS) if "display" in f else "",
+            display=display,
             label=self.plain(f["label"], f"{what}.label") if "label" in f else "",
             counts=self.text(f["counts"], f"{what}.counts") if "counts" in f else None,
             at_most=self.plain(f["at_most"], f"{what}.at_most") if "at_most" in f else "",
@@ -242,15 +369,21 @@ class _Reader:
     def block(self, node: Node) -> Block:
         where = self.source.at(node)
         if isinstance(node, ScalarNode):
-            return Paragraph(self.text(node, "a paragraph"), location=where)
+            key = _FULLWIDTH_KEY.match(node.value) if not node.style else None
+            if key:
+                raise self.fail_at(
+                    self.source.text.find("：", node.start_mark.index),
+                    f"“{key.group(1)}”后面用了全角冒号“：”；键和值之间要用英文冒号加一个空格，写作 {key.group(1)}: ……",
+                )
+            return Paragraph(self.text(node, "段落"), location=where)
         if not isinstance(node, MappingNode) or not node.value:
-            raise self.fail(node, f"a body entry must be a paragraph (text), or a mapping starting with section, p, items, bullet or table; found {describe(node)}")
+            raise self.fail(node, f"正文中的每一项应为一段文字，或以 {'、'.join(BODY_KEYS)} 开头的若干“键: 值”行，这里写的是{describe(node)}")
         first = node.value[0][0].value
         if first == "section":
-            f = self.mapping(node, "a section", ("section",), ("body", "runin", "numbering", "continue", "covers"))
+            f = self.mapping(node, "章节（section）", ("section",), ("body", "runin", "numbering", "continue", "covers"))
             return Section(
-                title=self.text(f["section"], "the section title"),
-                body=self.blocks(f["body"], "a section's body") if "body" in f else (),
+                title=self.text(f["section"], "章节标题"),
+                body=self.blocks(f["body"], "章节的 body") if "body" in f else (),
                 runin=self.boolean(f["runin"], "runin") if "runin" in f else False,
                 numbering=self.numbering(f["numbering"]) if "numbering" in f else None,
                 continue_numbering=self.boolean(f["continue"], "continue") if "continue" in f else False,
@@ -258,44 +391,42 @@ class _Reader:
                 location=where,
             )
         if first in ("p", "items"):
-            f = self.mapping(node, "a paragraph", (), ("p", "items"))
-            items = tuple(self.text(i, "an item") for i in self.sequence(f["items"], "items")) if "items" in f else ()
-            return Paragraph(self.text(f["p"], "the paragraph") if "p" in f else None, items, where)
+            f = self.mapping(node, "带“一是……二是……”的段落", (), ("p", "items"))
+            items = tuple(self.text(i, "条目") for i in self.sequence(f["items"], "items")) if "items" in f else ()
+            return Paragraph(self.text(f["p"], "p") if "p" in f else None, items, where)
         if first == "bullet":
-            f = self.mapping(node, "a bullet", ("bullet",), ())
-            return Bullet(self.text(f["bullet"], "the bullet"), where)
+            f = self.mapping(node, "重点条目（bullet）", ("bullet",), ())
+            return Bullet(self.text(f["bullet"], "bullet"), where)
         if first == "table":
-            f = self.mapping(node, "a table", ("table",), ("caption",))
-            t = self.mapping(f["table"], "the table", ("header", "rows"), ())
-            header = tuple(self.text(c, "a header cell") for c in self.sequence(t["header"], "header"))
+            f = self.mapping(node, "表格", ("table",), ("caption",))
+            t = self.mapping(f["table"], "table", ("header", "rows"), ())
+            header = tuple(self.text(c, "表头的单元格") for c in self.sequence(t["header"], "header"))
             rows = []
             for row in self.sequence(t["rows"], "rows"):
-                cells = tuple(self.text(c, "a table cell") for c in self.sequence(row, "a table row"))
+                cells = tuple(self.text(c, "表格的单元格") for c in self.sequence(row, "表格的一行"))
                 if len(cells) != len(header):
-                    raise self.fail(row, f"a table row must have {len(header)} cells like the header, found {len(cells)}")
+                    raise self.fail(row, f"表格的这一行有 {len(cells)} 个单元格，表头有 {len(header)} 个；每一行的单元格数要与表头相同")
                 rows.append(cells)
-            caption = self.text(f["caption"], "the caption") if "caption" in f else None
+            caption = self.text(f["caption"], "caption") if "caption" in f else None
             return Table(header, tuple(rows), caption, where)
-        raise self.fail(node.value[0][0], f"unknown body entry '{first}'{_suggest(first, ('section', 'p', 'items', 'bullet', 'table'))}")
+        hint = did_you_mean(first, BODY_KEYS)
+        if not hint and not first.isascii():  # - 主要做法: 一是……, a sentence read as key: value
+            raise self.fail(node, f"这一段被读成了“{first}: ……”（键: 值）；文字中的英文冒号加空格请改用中文冒号“：”，或把整段文字用英文双引号括起来")
+        raise self.fail(node.value[0][0], f"正文中没有“{first}”这种写法" + (hint or f"；可以写的有：{'、'.join(BODY_KEYS)}"))
 
     def numbering(self, node: Node) -> str:
         value = scalar_value(node) if isinstance(node, ScalarNode) else None
         value = NUMBERING_ALIASES.get(value, value) if isinstance(value, str) else value
         choices = NUMBERING_STYLES + ("无",)
         if value not in choices:
-            raise self.fail(node, f"numbering must be one of {' '.join(choices)}, found {describe(node)}")
-        return value
+            raise self.fail(node, f"numbering 应为以下之一：{' '.join(choices)}，这里写的是{describe(node)}")
+        return str(value)
 
     def covers(self, node: Node) -> tuple[str, ...]:
         items = [node] if isinstance(node, ScalarNode) else self.sequence(node, "covers")
         return tuple(self.choice(item, "covers", tuple(REGULATION_ITEMS)) for item in items)
 
     def attachment(self, node: Node) -> Attachment:
-        f = self.mapping(node, "an attachment", ("title",), ("body",))
-        body = self.blocks(f["body"], "an attachment's body") if "body" in f else ()
-        return Attachment(self.text(f["title"], "the attachment title"), body, self.source.at(node))
-
-
-def _suggest(name: object, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(name), allowed, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(allowed)}"
+        f = self.mapping(node, "附件", ("title",), ("body",))
+        body = self.blocks(f["body"], "附件的 body") if "body" in f else ()
+        return Attachment(self.text(f["title"], "附件标题"), body, self.source.at(node))

@@ -21,6 +21,9 @@ REGULATION_ITEMS: dict[str, str] = {
     "其他情况": "其他需要报告的情况",
 }
 
+# The plain values a text may name besides the figures ({{ year }}年), and what each stands for.
+TEXT_NAMES: dict[str, str] = {"year": "报告年度", "region": "地区名称", "issuer": "发文机关"}
+
 # Numbering forms of GB/T 9704-2012 §7.3.3, from the top level down.
 NUMBERING_STYLES: tuple[str, ...] = ("一、", "（一）", "1.", "（1）")
 

@@ -7,7 +7,7 @@ _DIGITS = "零一二三四五六七八九"
 def chinese_numeral(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (1 ≤ n ≤ 999)."""
     if not 1 <= n <= 999:
-        raise ValueError(f"no Chinese numeral for {n}")
+        raise ValueError(f"中文序号只能是 1 至 999，这里是 {n}")
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)
     text = f"{_DIGITS[hundreds]}百" if hundreds else ""
@@ -30,7 +30,7 @@ def label(style: str, n: int) -> str:
         return f"{n}."
     if style == "（1）":
         return f"（{n}）"
-    raise ValueError(f"unknown numbering style {style!r}")
+    raise ValueError(f"没有“{style}”这种编号形式")
 
 
 def enumeration_label(n: int) -> str:
