@@ -9,7 +9,7 @@ from generator.pipeline.document import Document
 from generator.pipeline.loader import load
 from generator.pipeline.resolve import resolve
 
-from .helpers import ROOT, SAMPLE, generator
+from .helpers import SAMPLE, generator
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator import resources
-from generator.writers.pdf import fonts
 from generator.config import layout
 from generator.writers import html
+from generator.writers.pdf import fonts
 from generator.writers.pdf import startup as weasyprint_startup
 
 from .helpers import ROOT

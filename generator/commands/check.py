@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from dataclasses import asdict, dataclass
 import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 

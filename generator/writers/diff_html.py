@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from generator.pipeline.document import Document
-from generator.writers.changes import align, text_changes
-from generator.writers import text
 from generator.resources import templates_dir
+from generator.writers import text
+from generator.writers.changes import align, text_changes
 
 TEMPLATES = templates_dir()
 
@@ -26,6 +25,7 @@ def paragraphs(old: Document, new: Document) -> list[ParagraphDiff]:
     result = []
     for i, j in align(old_lines, new_lines):
         if j is None:
+            assert i is not None  # align pairs a paragraph with nothing, never nothing with nothing
             result.append(ParagraphDiff("removed", (("deleted", old_lines[i]),)))
         elif i is None:
             result.append(ParagraphDiff("added", (("inserted", new_lines[j]),)))
