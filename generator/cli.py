@@ -144,9 +144,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from generator.commands.import_ import import_file
-
-    from generator.importer import Stated
+    from generator.commands.import_ import Stated, import_file
 
     stated = Stated(args.title or "", args.year, args.region or "", args.issuer or "")
     imported, target, left = import_file(args.source, args.output, args.force, stated)

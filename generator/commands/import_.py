@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.importer import Imported, import_report, write
+from generator.importer import Imported, Stated, import_report, write
+
+__all__ = ["Stated", "import_file"]
 
 
-def import_file(source: Path, output: Path | None, force: bool) -> tuple[Imported, Path, list[str]]:
+def import_file(source: Path, output: Path | None, force: bool, stated: Stated = Stated()) -> tuple[Imported, Path, list[str]]:
     """Read `source`, write the data file; returns what was read, where it went, and where its
-    text still differs from the input (normally nothing)."""
-    imported = import_report(source)
+    text still differs from the input (normally nothing). `stated` is what the user says on the
+    command line about what the text does not say (its title, year, region, issuer)."""
+    imported = import_report(source, stated)
     target = output or Path("data") / f"{imported.year}.yaml"
-    return imported, target, write(imported, target, force)
+    return imported, target, write(imported, target, force, source)

@@ -1,4 +1,4 @@
-"""`import`: turn a published report (TXT or DOCX) into a data file that renders back to it.
+"""`import`: turn a published report (TXT, DOCX, PDF or a saved web page) into a data file that renders back to it.
 
 An office's fastest start is its own last report. The importer recognises the genre's parts
 (title, web metadata, 主送机关, headings of four levels standalone or run-in, 一是…二是…,
@@ -10,7 +10,8 @@ reading → structure (with templating for figures and years) → findings → d
 """
 from generator.importer.datafile import write
 from generator.importer.findings import Imported
+from generator.importer.front import Stated
 from generator.importer.structure import import_report
 from generator.importer.yamlwriter import dump
 
-__all__ = ["Imported", "dump", "import_report", "write"]
+__all__ = ["Imported", "Stated", "dump", "import_report", "write"]

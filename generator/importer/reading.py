@@ -1,7 +1,10 @@
-"""Reading the input: a .txt (UTF-8, UTF-16 or GB18030) or a .docx, as clean lines.
+"""Reading the input as clean lines: a .txt (UTF-8, UTF-16 or GB18030), a .docx, a PDF or a
+saved web page (.html/.htm).
 
 A report is often copied from a government web page, so the page's own lines (打印, 关闭, …) are
 left out and its NFKC-folded punctuation is set full-width again before anything is recognised.
+Input is bounded before it is looked at: a file of more than 20 MB, or a "line" longer than any
+paragraph of a report, is refused with a message instead of being fed to the recognisers.
 """
 from __future__ import annotations
 
@@ -10,8 +13,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import DataError
 from generator.chinese import CJK, normalize
+from generator.errors import DataError, describe_os_error
+from generator.importer.formats import Paragraph, docx_paragraphs, html_paragraphs, pdf_paragraphs
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_CHARACTERS = 500_000  # a long report has 30,000
+MAX_LINE = 20_000  # a long paragraph has 2,000
 
 # Lines of the web page around the report that are not part of it.
 WEB_PAGE_CHROME = frozenset({"分享:", "相关阅读:", "扫一扫在手机打开当前页"})
@@ -23,80 +31,105 @@ def strip_web_chrome(text: str) -> str:
 
 @dataclass(frozen=True)
 class Line:
-    number: int  # 1-based line (TXT) or paragraph (DOCX) of the input
     text: str  # cleaned: full-width punctuation, no stray spaces; table cells joined by tabs
+    where: str  # 第12行 (TXT), 第12段 (DOCX, web page), 第3页 (PDF): how the user finds it
 
 
-_MORE_CHROME = re.compile(r"^(【?(打印|关闭|打印本页|关闭窗口|返回顶部)】?|【?字[体号]:?大中小】?|浏览次数:\d+|首页[>›].*)+$")
+_MORE_CHROME = re.compile(
+    r"^(【?(打印|关闭|打印本页|关闭窗口|返回顶部|收藏|我要纠错|分享到:?|微信|微博|QQ空间)】?|【?字[体号]:?大中小】?|"
+    r"浏览次数:\d+|首页[>›].*|上一篇:.*|下一篇:.*|扫一扫.{0,12}|相关(阅读|链接|文章|附件):?)+$"
+)
 
 
 def read_lines(path: Path) -> tuple[list[Line], list[str]]:
-    """The input's non-empty lines, cleaned; and the web page lines left out."""
-    paragraphs = _docx_paragraphs(path) if _is_docx(path) else _decode(path).splitlines()
-    lines, chrome = [], []
-    for number, raw in enumerate(paragraphs, 1):
-        folded = normalize(raw)
+    """The input's non-empty lines, cleaned; and the page lines left out (web chrome, page numbers)."""
+    raw = _bytes(path)
+    chrome: list[str] = []
+    kind = _kind(path, raw)
+    if kind == "docx":
+        paragraphs = docx_paragraphs(path, raw)
+    elif kind == "pdf":
+        paragraphs, chrome = pdf_paragraphs(path)
+    elif kind == "html":
+        paragraphs, chrome = html_paragraphs(path, raw)
+    else:
+        paragraphs = [Paragraph(text, f"第{n}行") for n, text in enumerate(_decode(path, raw).splitlines(), 1)]
+    _check_lengths(path, paragraphs)
+    lines = []
+    for paragraph in paragraphs:
+        folded = normalize(paragraph.text)
         if folded in WEB_PAGE_CHROME or _MORE_CHROME.match(folded):
-            chrome.append(raw.strip())
+            chrome.append(paragraph.text.strip())
         elif folded:
-            lines.append(Line(number, "\t".join(_clean(cell) for cell in raw.strip().split("\t"))))
+            text = "\t".join(_clean(cell) for cell in paragraph.text.strip().split("\t"))
+            lines.append(Line(text, paragraph.where))
     return lines, chrome
 
 
-def _is_docx(path: Path) -> bool:
-    if path.suffix.lower() == ".docx":
-        return True
+def _bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as stream:
-            return stream.read(4) == b"PK\x03\x04"
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError(None, f"{path}：文件有 {size / 1024 / 1024:.0f} MB，超过导入的上限 {MAX_BYTES // 1024 // 1024} MB；"
+                                  "一份报告的文字通常不到 1 MB，请确认选对了文件，或只把正文存为 .txt 或 .docx 再导入")
+        return path.read_bytes()
     except OSError as error:
-        raise DataError(None, f"{path}: cannot read the file ({error.strerror})") from None
+        raise DataError(None, f"{path}：无法读取这个文件（{_reason(error)}）") from None
 
 
-def _docx_paragraphs(path: Path) -> list[str]:
-    """Paragraphs in order; a table's rows as tab-separated lines, as the text writer gives them."""
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-
-    try:
-        lines = []
-        for block in docx.Document(str(path)).iter_inner_content():
-            if isinstance(block, Table):
-                lines += ["\t".join(cell.text for cell in row.cells) for row in block.rows]
-            else:
-                lines.append(block.text)
-        return lines
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise DataError(None, f"{path}: not a Word .docx document; save it from Word/WPS as .docx, or as text (.txt)") from None
+def _reason(error: OSError) -> str:
+    return describe_os_error(error).partition("；")[0].rpartition("：")[2]
 
 
-def _decode(path: Path) -> str:
+def _kind(path: Path, raw: bytes) -> str:
+    """What the file is, by its first bytes, then by its name."""
+    suffix = path.suffix.lower()
+    if raw.startswith(b"PK\x03\x04") or suffix == ".docx":
+        return "docx"
+    if raw.lstrip().startswith(b"%PDF") or suffix == ".pdf":
+        return "pdf"
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(None, f"{path}：这是旧版 Word（.doc）或 WPS（.wps）文件，不能直接导入；请用 Word/WPS 打开后另存为 .docx")
+    start = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if suffix in (".html", ".htm", ".shtml", ".xhtml") or start.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _check_lengths(path: Path, paragraphs: list[Paragraph]) -> None:
+    """Refuse text no report has, before any pattern is matched against it."""
+    total = sum(len(p.text) for p in paragraphs)
+    if total > MAX_CHARACTERS:
+        raise DataError(None, f"{path}：文字有 {total} 个字符，超过导入的上限 {MAX_CHARACTERS} 个；"
+                              "一份报告通常只有几万字，请确认选对了文件，或只保留报告正文再导入")
+    for paragraph in paragraphs:
+        if len(paragraph.text) > MAX_LINE:
+            raise DataError(None, f"{path}：{paragraph.where}有 {len(paragraph.text)} 个字符，超过一段的上限 {MAX_LINE} 个；"
+                                  "文件可能没有分行，或者不是报告的文字；请在段落之间换行后再导入")
+
+
+def _decode(path: Path, raw: bytes) -> str:
     """UTF-8, UTF-16 with a byte order mark, or GB18030 (what Chinese Windows saves as 'ANSI')."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DataError(None, f"{path}: cannot read the file ({error.strerror})") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if raw.startswith(b"%PDF"):
-        raise DataError(None, f"{path}: a PDF cannot be imported; copy its text into a .txt file, or open it in Word and save as .docx")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(None, f"{path}：文件开头标明是 UTF-16 文本，内容却不是；请另存为 UTF-8 文本") from None
     if b"\x00" in raw[:8192]:
-        raise DataError(None, f"{path}: a binary file, not a report's text; give a .txt or .docx file")
+        raise DataError(None, f"{path}：这是二进制文件，不是报告的文字；请导入 .txt、.docx、.pdf 或网页文件（.html）")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DataError(None, f"{path}: the text is neither UTF-8 nor GB18030; save it as UTF-8 text")
+    raise DataError(None, f"{path}：文字既不是 UTF-8 也不是 GB18030 编码；请用记事本打开，另存为 UTF-8 文本")
 
 
 _CJK = CJK + "《》〔〕"
 _SPACES = re.compile(rf"[^\S\u3000]+(?=[{_CJK}])|(?<=[{_CJK}])[^\S\u3000]+")  # 　 inside a line is typeset on purpose
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def _clean(text: str) -> str:
@@ -111,7 +144,7 @@ def _clean(text: str) -> str:
 
 
 def _beside_cjk(text: str, i: int) -> bool:
-    return any(0 <= j < len(text) and re.match(f"[{_CJK}]", text[j]) for j in (i - 1, i + 1))
+    return any(0 <= j < len(text) and _CJK_CHAR.match(text[j]) for j in (i - 1, i + 1))
 
 
 def _chinese_pair(text: str, i: int, partner: dict[int, int]) -> bool:
@@ -121,7 +154,7 @@ def _chinese_pair(text: str, i: int, partner: dict[int, int]) -> bool:
         return False
     start, end = sorted((i, partner[i]))
     inside = text[start + 1:end]
-    return _beside_cjk(text, partner[i]) or bool(re.search(f"[{_CJK}]", inside)) or (start == 0 and inside.isdigit())
+    return _beside_cjk(text, partner[i]) or bool(_CJK_CHAR.search(inside)) or (start == 0 and inside.isdigit())
 
 
 def _bracket_partners(text: str) -> dict[int, int]:

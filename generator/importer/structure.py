@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from generator.errors import DataError
-from generator.pipeline.model import NUMBERING_STYLES
-from generator.pipeline.numbering import chinese_numeral, enumeration_label, label
 from generator.chinese import attachment_note, ends_sentence, normalize
+from generator.errors import DataError
 from generator.importer.findings import Imported, Note, Repair
+from generator.importer.front import Head, Stated, identify, split_head
+from generator.importer.pageinfo import CHROME, DATE, SOURCE, Field
 from generator.importer.reading import Line, read_lines
 from generator.importer.templating import Templater
 from generator.importer.yamlwriter import Flow
+from generator.pipeline.model import NUMBERING_STYLES
+from generator.pipeline.numbering import chinese_numeral, enumeration_label, label
 
 
-def import_report(path: Path) -> Imported:
+def import_report(path: Path, stated: Stated = Stated()) -> Imported:
     """Read a report and recognise its parts; raises DataError for input that is no report."""
     lines, chrome = read_lines(path)
     if not lines:
-        raise DataError(None, f"{path}: the file holds no text")
-    return _Importer(lines, chrome).run()
+        raise DataError(None, f"{path}：文件里没有文字")
+    return _Importer(path, lines, chrome, stated).run()
 
 
 _NUMERAL = "一二三四五六七八九十百零"
@@ -38,11 +40,8 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _LOST_NUMBER = re.compile(r"^）(.+)$")  # "（七" swallowed by the page markup
 _LONG_HEADING = 40
-_WEB_LABELS = ("索引号", "文号", "发文字号", "发布机构", "发文机关", "成文日期", "发布日期", "主题分类", "公开方式", "有效性")
-_WEB_FIELD = re.compile(rf"({'|'.join(_WEB_LABELS)})：\s*(.*?)\s*(?=(?:{'|'.join(_WEB_LABELS)})：|$)")
-_RECIPIENT = re.compile(r"[^。]{2,80}[委政府人大][^。]*：")
-_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}：\S{1,40}")  # 作者：… 来源：…: page metadata we do not know
-_PUBLISHED = re.compile(r"^发布时间：\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_MAX_CHINESE_NUMBER = 999  # chinese_numeral() goes up to 九百九十九
+_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}：\S{1,40}")  # 发稿单位：…: page information we do not know
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ATTACHMENT_PAGE = re.compile(r"^附件\d*$")
 _LIST_ITEM = re.compile(r"^(\d+)[.．、](.+)$")
@@ -67,105 +66,82 @@ class _Open:
 class _Importer:
     text: Templater  # set once the report year is known
 
-    def __init__(self, lines: list[Line], chrome: list[str]) -> None:
+    def __init__(self, path: Path, lines: list[Line], chrome: list[str], stated: Stated) -> None:
+        self.path = path
         self.lines = lines
         self.chrome = chrome
+        self.stated = stated
         self.repairs: list[Repair] = []
         self.notes: list[Note] = []
         self.sections = 0
         self.last_number: dict[str, int] = {}  # per style across the document, for `continue`
 
     def run(self) -> Imported:
-        title, rest = self._title()
-        year = self._year(title, rest)
-        self.text = Templater(year)
-        front, rest = self._front_matter(rest)
-        body_lines, note, signature, pages = self._tail(rest)
-        web: dict[str, str] = front.get("web", {})  # type: ignore[assignment]
-        issuer = _issuer("".join(line.text for line in title)) or (signature[0] if signature else "") or web.get("发布机构", "")
-        if not issuer:
-            self.notes.append(Note(title[0].number, "no issuer found in the title: set meta.issuer and meta.region"))
-        meta = {"year": year, "region": _region(issuer), "issuer": issuer, "title": self._title_lines(title, issuer), **front}
+        head = split_head(self.lines)
+        self.chrome += head.left_out
+        body_lines, note, signature, pages = self._tail(head.rest)
+        who = identify(self.path, head, signature[0] if signature else "", self.stated)
+        self.notes += who.notes
+        self.text = Templater(who.year)
+        meta: dict[str, object] = {"year": who.year, "region": who.region, "issuer": who.issuer,
+                                   "title": who.title if who.default_title else self._title_lines(who.title, who.issuer),
+                                   **self._page(head)}
+        if head.recipient:
+            meta["recipient"] = self.text.template(head.recipient.text, figures=False)
         if signature:
             meta["signature"] = {"issuer": self.text.template(signature[0], figures=False), "date": signature[1]}
+        if body_lines and _LABELLED.fullmatch(body_lines[0].text):
+            self.notes.append(Note(body_lines[0].where, f"“{body_lines[0].text}”像是网页上的信息，已作为正文第一段保留；不需要就删去"))
         # figures fill in while the text is read; the mapping goes before the body in the file
         data: dict[str, object] = {"meta": meta, "figures": self.text.figures, "body": self._blocks(body_lines, top=True)}
         if not data["body"]:
-            raise DataError(None, "no report text after the title; is this a 法治政府建设情况报告?")
+            raise DataError(None, f"{self.path}：标题之后没有报告正文；请导入包含全文的文件")
         attachments = self._attachments(note, pages)
         if attachments:
             data["attachments"] = attachments
         if not self.text.figures:
             del data["figures"]
-        text = "\n".join(line.text for line in self.lines)
-        return Imported(data, year, text, self.sections, self.repairs, self.notes, self.chrome)
+        text = "\n".join(line.text for line in [*([head.recipient] if head.recipient else []), *head.rest])
+        title = "" if self.stated.title else "".join(line.text for line in head.title)
+        return Imported(data, who.year, text, title, self.sections, self.repairs, self.notes, self.chrome)
 
     # -- front matter ---------------------------------------------------------------------------
 
-    def _title(self) -> tuple[list[Line], list[Line]]:
-        """One to three lines naming a 报告, before any sentence."""
-        for k, line in enumerate(self.lines[:3]):
-            if re.search(r"[。，；]", line.text):
-                break
-            if "报告" in line.text:
-                return self.lines[: k + 1], self.lines[k + 1:]
-        first = self.lines[0].text
-        raise DataError(None, f"not a 法治政府建设情况报告: no title naming a 报告 in the first lines (it begins “{first[:30]}”)")
-
-    def _year(self, title: list[Line], rest: list[Line]) -> int:
-        """The year the report is about: from its title, else from its first lines."""
-        for line in [*title, *rest[:5]]:
-            found = re.search(r"(?<!\d)(19\d\d|20\d\d)年", line.text)
-            if found:
-                return int(found.group(1))
-        raise DataError(None, "cannot tell which year the report is about: its title names no year (…2024年…)")
-
-    def _title_lines(self, title: list[Line], issuer: str) -> list[str]:
+    def _title_lines(self, lines: list[str], issuer: str) -> list[str]:
         """Title lines as the data keeps them; a one-line title is set as issuer + 关于… (GB/T 9704)."""
-        lines = [line.text for line in title]
-        if len(lines) == 1 and issuer and lines[0].startswith(issuer + "关于"):
-            lines = [issuer, lines[0][len(issuer):]]
-        return ["{{ issuer }}" if line == issuer else self.text.template(line, figures=False) for line in lines]
+        if len(lines) == 1 and issuer and normalize(lines[0]).startswith(normalize(issuer) + "关于"):
+            lines = [issuer, lines[0][lines[0].index("关于"):]]
+        return ["{{ issuer }}" if normalize(line) == normalize(issuer) else self.text.template(line, figures=False) for line in lines]
 
-    def _front_matter(self, lines: list[Line]) -> tuple[dict[str, object], list[Line]]:
-        """Publication line, web metadata and 主送机关, as far as they go; and the lines after them."""
-        front: dict[str, object] = {}
+    def _page(self, head: Head) -> dict[str, object]:
+        """The page information around the title: publication date and source, the 政府信息公开 fields."""
+        day: datetime.date | None = None
+        source: Field | None = None
+        dated: Field | None = None
         web: dict[str, str] = {}
-        while lines:
-            line, text = lines[0], lines[0].text
-            if _PUBLISHED.match(text) and "published" not in front:
-                front["published"] = self._published(line)
-            elif text.startswith("来源：") and "published" in front:  # the source on a line of its own
-                front["published"]["source"] = self.text.template(text.removeprefix("来源："), figures=False)  # type: ignore[index]
-            elif _WEB_FIELD.match(text):
-                web.update((name, self.text.template(value, figures=False)) for name, value in _WEB_FIELD.findall(text))
-            elif _RECIPIENT.fullmatch(text):
-                front["recipient"] = self.text.template(text, figures=False)
-                lines = lines[1:]
-                break
-            else:
-                if _LABELLED.fullmatch(text):
-                    self.notes.append(Note(line.number, f"“{text}” looks like page metadata: kept as the first paragraph"))
-                break
-            lines = lines[1:]
+        for _, found in head.page:
+            if found.kind == CHROME or not found.value:
+                self.chrome.append(f"{found.label}：{found.value}")
+            elif found.kind == DATE and day is None and found.date:
+                day, dated = found.date, found
+            elif found.kind == SOURCE and source is None:
+                source = found
+            elif found.label not in web:
+                web[found.label] = self.text.literal(found.value)
+        front: dict[str, object] = {}
+        if day is None or dated is None:
+            if source:  # a source without a date is one more field of the page
+                web = {source.label: self.text.literal(source.value), **web}
+        else:
+            front["published"] = {"date": day, **({"source": self.text.literal(source.value)} if source else {})}
+            given = "　".join(f"{f.label}：{f.value}" for f in (dated, source) if f)
+            ours = f"发布时间：{day.isoformat()}" + (f"　来源：{source.value}" if source else "")
+            if normalize(given) != normalize(ours):
+                where = next(line.where for line, f in head.page if f is dated)
+                self.repairs.append(Repair(where, f"网页上的“{given}”记入 meta.published，生成时写作“{ours}”", "", ""))
         if web:
             front["web"] = web
-        return front, lines
-
-    def _published(self, line: Line) -> dict[str, object]:
-        found = _PUBLISHED.match(line.text)
-        try:
-            day = datetime.date(*(int(found.group(n)) for n in (1, 2, 3)))
-        except ValueError:
-            raise DataError(None, f"line {line.number}: the publication date is no date: {line.text}") from None
-        published: dict[str, object] = {"date": day}
-        source = re.search(r"来源：\s*(.+?)\s*$", line.text)
-        if source:
-            published["source"] = self.text.template(source.group(1), figures=False)
-        rendered = f"发布时间：{day.isoformat()}" + (f"　来源：{source.group(1)}" if source else "")
-        if normalize(rendered) != normalize(line.text):
-            self.repairs.append(Repair(line.number, f"publication line kept as “{rendered}”", line.text, rendered))
-        return published
+        return front
 
     def _tail(self, lines: list[Line]) -> tuple[list[Line], list[Line], tuple[str, datetime.date] | None, list[Line]]:
         """Split off attachment pages, the 落款 (issuer and date) and the 附件说明 before it."""
@@ -190,23 +166,23 @@ class _Importer:
             page = pages[start + 1:end]
             title = page[0].text if page else (listed[n] if n < len(listed) else "")
             if not page:
-                self.repairs.append(Repair(pages[start].number, f"attachment page “{pages[start].text}” has no title line: the built report adds “{title}”", "", title))
+                self.repairs.append(Repair(pages[start].where, f"附件页“{pages[start].text}”没有标题行，生成的报告会加上“{title}”", "", title))
             entry: dict[str, object] = {"title": self.text.template(title, figures=False)}
             if page[1:]:
                 entry["body"] = self._blocks(page[1:], top=False)
             attachments.append(entry)
         for title in listed[len(attachments):]:
             attachments.append({"title": self.text.template(title, figures=False)})
-            self.repairs.append(Repair(note[0].number, f"attachment “{title}” has no text in the input: the built report adds a page for it", "", title))
+            self.repairs.append(Repair(note[0].where, f"附件“{title}”在原文中没有正文，生成的报告会为它加上一页", "", title))
         if note:
             titles = [str(a["title"]) for a in attachments]
             rendered = list(attachment_note(titles))
             given = "".join(line.text for line in note)
             ours = self.text.plain("".join(rendered))
             if normalize(ours) != normalize(given):
-                self.repairs.append(Repair(note[0].number, f"附件说明 rewritten from the attachments' titles: {ours}", given, ours))
+                self.repairs.append(Repair(note[0].where, f"附件说明按各附件的标题重写为“{ours}”", given, ours))
         elif attachments:
-            self.repairs.append(Repair(pages[0].number, "附件说明 added before the 落款", "", ""))
+            self.repairs.append(Repair(pages[0].where, "原文没有附件说明，生成的报告会在落款前加上", "", ""))
         return attachments
 
     # -- body -------------------------------------------------------------------------------------
@@ -239,13 +215,13 @@ class _Importer:
             found = pattern.match(line.text)
             if found:
                 number = found.group(1)
-                return style, int(number) if number.isdigit() else _numeral_value(number), found.group(found.lastindex)
+                return style, int(number) if number.isdigit() else _NUMERAL_VALUES.get(number, 0), found.groups()[-1]
         lost = _LOST_NUMBER.match(line.text)
         if lost:
             parents = [s for s in stack if s.rank in (1, 3)]
             if parents:
                 return NUMBERING_STYLES[parents[-1].rank], None, lost.group(1)
-            self.notes.append(Note(line.number, "a line begins with “）” but no （一） or （1） heading is open: kept as a paragraph"))
+            self.notes.append(Note(line.where, "这一行以“）”开头，但前面没有（一）或（1）一级的标题，已作为段落保留"))
         return None
 
     def _section(self, line: Line, parent: _Open, style: str, number: int | None, rest: str, top: bool) -> dict[str, object]:
@@ -255,6 +231,8 @@ class _Importer:
         carried = self.last_number.get(style, 0) + 1
         runs_on = number == carried != expected
         n = carried if runs_on else expected
+        if n > _MAX_CHINESE_NUMBER:
+            raise DataError(None, f"{self.path}：{line.where}是同一级的第 {n} 个标题，超过了 {_MAX_CHINESE_NUMBER} 个，不像一份报告；请检查文件是否选错或内容是否重复")
         self._check_label(line, rest, number, label(style, n))
         head, stop, first = rest.partition("。")
         runin = bool(stop and first)
@@ -263,7 +241,7 @@ class _Importer:
         else:
             title, first = rest, ""
         if len(title) > _LONG_HEADING:
-            self.notes.append(Note(line.number, f"heading of {len(title)} characters with no 。 to end it: kept whole as the heading; split it where the heading ends"))
+            self.notes.append(Note(line.where, f"标题长 {len(title)} 字，没有“。”结束，已整段作为标题；请在标题结束处拆开"))
         parent.counts[style] = self.last_number[style] = n
         section: dict[str, object] = {"section": self.text.template(title)}
         if style != NUMBERING_STYLES[min(parent.rank + 1, 3)]:
@@ -285,12 +263,12 @@ class _Importer:
         if normalize(given) == normalize(ours):
             return
         if number is None:
-            what = f"heading number lost before “{rest[:10]}…”: restored as {ours}"
+            what = f"“{rest[:10]}…”前的标题序号丢失，已补为{ours}"
         elif given.rstrip(".．、") == ours.rstrip(".") and not ours.startswith("（"):
-            what = f"heading label “{given}” written “{ours}”"
+            what = f"标题序号“{given}”改写为“{ours}”"
         else:
-            what = f"heading “{given}{rest[:10]}…” does not follow its predecessor: numbered {ours}"
-        self.repairs.append(Repair(line.number, what, given + rest[:10], ours + rest[:10]))
+            what = f"标题“{given}{rest[:10]}…”与前一个标题的序号不连续，已编为{ours}"
+        self.repairs.append(Repair(line.where, what, given + rest[:10], ours + rest[:10]))
 
     def _paragraph(self, text: str) -> object:
         """A paragraph; bullets as `bullet:`, 一是…二是… in order as `p:` + `items:`."""
@@ -332,9 +310,8 @@ def _enumeration(text: str) -> Iterator[int]:
         start, n = at + len(mark), n + 1
 
 
-def _numeral_value(numeral: str) -> int:
-    """一 → 1, 十二 → 12: the inverse of chinese_numeral, by search (headings stay small)."""
-    return next((n for n in range(1, 1000) if chinese_numeral(n) == numeral), 0)
+# 一 → 1, 十二 → 12: the inverse of chinese_numeral, as far as it goes.
+_NUMERAL_VALUES = {chinese_numeral(n): n for n in range(1, _MAX_CHINESE_NUMBER + 1)}
 
 
 def _date(text: str) -> datetime.date | None:
@@ -343,22 +320,3 @@ def _date(text: str) -> datetime.date | None:
         return datetime.date(*(int(g) for g in found.groups())) if found else None
     except ValueError:
         return None
-
-
-_BODY = r"(?:政府|局|委员会|办公室|厅|委|院|办|署|中心)"
-
-
-def _issuer(title: str) -> str:
-    """The issuing body named in the title: before 关于 or the year, or after the year (2022年度某市司法局…)."""
-    found = (re.match(r"^(.+?)关于", title) or re.match(rf"^(.+?{_BODY})\d{{4}}年", title)
-             or re.search(rf"\d{{4}}年度?(.+?{_BODY})", title))
-    return found.group(1) if found else ""
-
-
-def _region(issuer: str) -> str:
-    """宛城区人民政府 → 宛城区; 南阳市宛城区司法局 → 南阳市宛城区; 某市市场监督管理局 → 某市."""
-    place = re.sub(r"(人民)?政府$", "", issuer)
-    if place != issuer and place:
-        return place
-    found = re.match(r"^((?:.+?[省市县区旗州盟](?!场))+)", issuer) if issuer else None
-    return found.group(1) if found and found.group(1) != issuer else issuer

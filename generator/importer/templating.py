@@ -1,16 +1,20 @@
 """Figures and years in the text: statistics become named figures, the report year `{{ year }}`.
 
 That way next year's report starts from data where only the figures and the year need changing;
-a number becomes a figure only when formatting its value reproduces the text exactly.
+a number becomes a figure only when formatting its value reproduces the text exactly. A year
+becomes relative only where it states the report's own time (2024年，我县…; 2025年工作安排):
+a year inside 《》“”〔〕, in a range (2021—2025年) or in the name of an award or a document
+(被评为2023年度全省法治政府建设示范县, 印发2024年度工作要点) is a fixed name and stays text,
+so that next year's draft does not rename it.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
-from generator.pipeline.figures import format_number
 from generator.importer.yamlwriter import FlowMap
-
+from generator.pipeline.figures import format_number
 
 _UNITS = sorted(
     "个百分点 个工作日 工作日 个月 人次 家次 户次 件次 批次 场次 车次 架次 条次 平方米 平方公里 公里 小时 分钟 "
@@ -18,11 +22,18 @@ _UNITS = sorted(
     key=len, reverse=True,
 )
 _TOKEN = re.compile(
-    r"(?P<year>(?<![\d.])\d{4}(?=年|〕|］|\]))"
+    r"(?P<year>(?<![\d.])\d{4}(?=年))"
     r"|(?<![\d.A-Za-z第\-/:×~#+])(?P<number>\d+(?:\.\d+)?)(?P<pre>余)?(?P<scale>[万亿])?(?P<post>余)?"
     rf"(?P<unit>%|‰|{'|'.join(_UNITS)})(?![A-Za-z])"
 )
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|‘[^’]*’|〔[^〕]*〕")
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|‘[^’]*’|〔[^〕]*〕|【[^】]*】|「[^」]*」|『[^』]*』|［[^］]*］|\[[^\]]*\]|\"[^\"]*\"")
+_RANGE_BEFORE = re.compile(r"\d{4}\s*年?度?\s*(?:[-－—–~～至到]|——)\s*$")
+_RANGE_AFTER = re.compile(r"年?度?\s*(?:[-－—–~～至到]|——)\s*\d{4}")
+# A year right after these words starts the name of an award or a document.
+_NAMING = re.compile(r"(?:评为|荣获|获评|获得|获|授予|命名为|入选|列为|确定为|荣膺|评选为|印发|出台|制定|下发|转发|修订|编制|颁布|发布|起草)了?$")
+# …and a clause that ends in one of these after the year is such a name.
+_NAME_ENDS = re.compile(r"(?:示范[县区市州旗]|示范单位|示范点|示范项目|先进单位|先进集体|先进个人|称号|奖|荣誉)$")
+_TIME_CLAUSE = re.compile(r"荣获|获|评为|被|成功|创成|创建|入选|授予|我[县区市局]")  # 2024年我县荣获…称号: the year is a time
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _TRAILING = ("达到", "实现", "累计", "共计", "总计", "合计", "分别", "超过", "其中", "全年",
              "达", "为", "了", "共", "计", "约", "均", "有", "是", "的", "超", "近", "逾", "至", "占", "和", "及", "与", "对", "等", "仅", "只")
@@ -40,14 +51,17 @@ class Templater:
     def __init__(self, year: int) -> None:
         self.year = year
         self.figures: dict[str, dict[str, object]] = {}
+        self._next: dict[str, int] = {}  # the next number to try for a name already taken
 
     def template(self, raw: str, figures: bool = True) -> str:
-        quoted = [m.span() for m in _QUOTED.finditer(raw)]
+        quoted = _Quoted(raw)
         out: list[str] = []
         position, figure_end, name = 0, -1, ""
         for match in _TOKEN.finditer(raw):
-            inside = any(start < match.start() < end for start, end in quoted)
+            inside = quoted.holds(match.start())
             if match.group("year"):
+                if inside or fixed_year(raw, match.start(), match.end()):
+                    continue
                 replacement = self._year(int(match.group("year")))
             elif figures and not inside:
                 adjoining = name if figure_end == match.start() else ""  # 121起19046人次: name the second after the first
@@ -60,6 +74,10 @@ class Templater:
                 out += [_escape(raw[position:match.start()]), replacement]
                 position = match.end()
         return "".join(out) + _escape(raw[position:])
+
+    def literal(self, raw: str) -> str:
+        """Text kept as written (page information): only what Jinja would read as a tag is escaped."""
+        return _escape(raw)
 
     def plain(self, template: str) -> str:
         """The text a template stands for, where it holds only years (for comparing short lines)."""
@@ -78,8 +96,8 @@ class Templater:
             return ""
         literal, display = match.group("number"), pre + scale + post
         shown = literal + display
-        value = Decimal(literal) * {"": 1, "万": 10_000, "亿": 100_000_000}[scale]
-        value = int(value) if value == value.to_integral_value() else float(value)
+        exact = Decimal(literal) * {"": 1, "万": 10_000, "亿": 100_000_000}[scale]
+        value = int(exact) if exact == exact.to_integral_value() else float(exact)
         precision = None
         if format_number(value, None, display) != shown:
             precision = len(literal.partition(".")[2])
@@ -95,12 +113,43 @@ class Templater:
         return name
 
     def _unique(self, name: str) -> str:
-        if name not in self.figures:
-            return name
-        n = 2
-        while f"{name}{n}" in self.figures:
-            n += 1
-        return f"{name}{n}"
+        """The name, or the name with the next free number (名称2, 名称3 …); counted, not searched."""
+        n = self._next.get(name, 2)
+        unique = name
+        while unique in self.figures:
+            unique, n = f"{name}{n}", n + 1
+        self._next[name] = n
+        return unique
+
+
+def fixed_year(text: str, start: int, end: int) -> bool:
+    """Whether the year text[start:end] belongs to a range or to the name of an award or a document."""
+    before, after = text[max(0, start - 12):start], text[end:end + 12]
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+        return True
+    if _NAMING.search(text[max(0, start - 6):start]):
+        return True
+    clause = re.split(r"[，。；：、,;:（）()]", text[end:end + 40])[0]
+    return bool(_NAME_ENDS.search(clause)) and not _TIME_CLAUSE.search(clause)
+
+
+def stated_years(text: str) -> list[tuple[int, int]]:
+    """(year, position) of each year in the text that states a time, not a fixed name."""
+    quoted = _Quoted(text)
+    return [(int(m.group()), m.start()) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?=年)", text)
+            if not quoted.holds(m.start()) and not fixed_year(text, m.start(), m.end())]
+
+
+class _Quoted:
+    """The spans of a text inside quotation marks, book-title marks and brackets."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = [m.span() for m in _QUOTED.finditer(text)]  # in order, not overlapping
+        self.starts = [start for start, _ in self.spans]
+
+    def holds(self, position: int) -> bool:
+        i = bisect.bisect_left(self.starts, position) - 1
+        return i >= 0 and self.spans[i][0] < position < self.spans[i][1]
 
 
 def _name(before: str, after: str) -> str:
@@ -108,10 +157,10 @@ def _name(before: str, after: str) -> str:
 
     Words after a quotation (“双随机、一公开”联合抽查检查) name it if they are enough on their own;
     a name runs from the last particle or verb, and a run longer than 12 keeps its last 8."""
-    run = re.search(r"[\u4e00-\u9fff“”‘’（）]*$", before).group()
+    run = re.findall(r"[\u4e00-\u9fff“”‘’（）]*$", before[-40:])[0]
     unquoted = _trim(re.split(r"[“”‘’（）]", run)[-1])
     run = unquoted if len(unquoted) >= 4 else _trim(re.sub(r"[“”‘’（）]", "", run))
-    following = _STOPS.split(re.match(r"[\u4e00-\u9fff]*", after).group())[0]
+    following = _STOPS.split(re.findall(r"^[\u4e00-\u9fff]*", after[:40])[0])[0]
     if len(following) >= 2 and (run.endswith(_VERBS) or len(run) < 2):
         return following if len(following) <= 12 else following[:8]
     tail = _trim(_NAME_START.sub("", run))

@@ -38,7 +38,8 @@ def _lines(value: object, indent: int) -> list[str]:
             else:
                 out.append(f"{pad}{_scalar(key)}: {_inline(item)}")
         return out
-    for item in value:  # a list
+    assert isinstance(value, list)
+    for item in value:
         if _is_block(item):  # a mapping: its first key on the dash's line
             nested = _lines(item, indent + 2)
             out.append(f"{pad}- {nested[0].lstrip()}")
