@@ -393,3 +393,11 @@ def test_check_pages_reads_the_printed_pages(capsys):
     assert "提示 [page-short-line] 第7页第10行：段落的最后一行只有一个字“境。”" in out
     assert main(["check", str(SAMPLE)]) == 0
     assert "page-" not in capsys.readouterr().out  # only when asked: it takes a PDF
+
+
+def test_placeholders_typed_into_the_data_are_found(tmp_path):
+    """import leaves 【待填：…】 where it could not tell the region, the issuer or a title line."""
+    text = CLEAN.replace("region: 某县", "region: 【待填：地区】", 1)
+    findings = [f for f in findings_for(tmp_path, text) if f.rule == "placeholder"]
+    assert [f.message for f in findings] == ["meta.region 还是待填的“【待填：地区】”"]
+    assert findings[0].location.line == text.splitlines().index("  region: 【待填：地区】") + 1

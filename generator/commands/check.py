@@ -112,6 +112,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_document_years(report),
         *_text(document),
         *_wrapping_quotes(report),
+        *_typed_placeholders(report),
         *_last_year(path, report, document, values, previous),
     ]
     findings = [f for f in findings if f.rule not in report.checks_off]
@@ -163,6 +164,22 @@ def _all_text(report: model.Report) -> Iterator[model.Text]:
     yield from (attachment.title for attachment in report.attachments)
     for block in report.all_blocks():
         yield from model.texts(block)
+
+
+_TYPED_PLACEHOLDER = re.compile(r"【待填[^】]*】")
+
+
+def _typed_placeholders(report: model.Report) -> Iterator[Finding]:
+    """【待填…】 written into the data itself (import leaves them where it could not tell the
+    region, the issuer or the title); an unfilled figure is reported at the figure instead."""
+    for text in _all_text(report):
+        for match in _TYPED_PLACEHOLDER.finditer(text.template):
+            yield Finding("placeholder", text.location_of(match.group(0)), f"还留着待填的“{match.group(0)}”", sentence_at(text.template, match.start()), "换成实际内容")
+    for key, value in (("region", report.meta.region), ("issuer", report.meta.issuer)):
+        match = _TYPED_PLACEHOLDER.search(value)
+        if match and report.source is not None:
+            offset = report.source.text.find(match.group(0))
+            yield Finding("placeholder", report.source.location_of(max(offset, 0)), f"meta.{key} 还是待填的“{match.group(0)}”", advice="写上本单位的地区或发文机关")
 
 
 def _body_location(report: model.Report) -> Location | None:
