@@ -97,10 +97,13 @@ _ENV.tests.clear()
 
 
 def resolve(report: model.Report) -> doc.Document:
-    return _Resolver(report).document()
+    return Resolver(report).document()
 
 
-class _Resolver:
+class Resolver:
+    """A report's figures and names, ready to render its texts: `document()` renders all of it;
+    `render` and `render_marked` one text (absorb renders texts one by one to place edits)."""
+
     def __init__(self, report: model.Report) -> None:
         self.report = report
         self.figures: dict[str, FigureValue] = evaluate(report.figures, report.meta.year)

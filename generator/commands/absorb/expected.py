@@ -20,7 +20,7 @@ from generator.pipeline import document as doc
 from generator.pipeline import model
 from generator.pipeline.figures import PLACEHOLDER_END, PLACEHOLDER_START, format_number
 from generator.pipeline.numbering import enumeration_label
-from generator.pipeline.resolve import _Resolver
+from generator.pipeline.resolve import Resolver
 
 from .yamledit import fields
 
@@ -161,7 +161,7 @@ class Builder:
         self.report = report
         self.document = document
         self.root = root
-        self.resolver = _Resolver(report)
+        self.resolver = Resolver(report)
         self.blocks: list[Block] = []
         self.pending: list[SectionRef] = []
 
