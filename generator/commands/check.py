@@ -176,10 +176,10 @@ def _typed_placeholders(report: model.Report) -> Iterator[Finding]:
         for match in _TYPED_PLACEHOLDER.finditer(text.template):
             yield Finding("placeholder", text.location_of(match.group(0)), f"还留着待填的“{match.group(0)}”", sentence_at(text.template, match.start()), "换成实际内容")
     for key, value in (("region", report.meta.region), ("issuer", report.meta.issuer)):
-        match = _TYPED_PLACEHOLDER.search(value)
-        if match and report.source is not None:
-            offset = report.source.text.find(match.group(0))
-            yield Finding("placeholder", report.source.location_of(max(offset, 0)), f"meta.{key} 还是待填的“{match.group(0)}”", advice="写上本单位的地区或发文机关")
+        typed = _TYPED_PLACEHOLDER.search(value)
+        if typed and report.source is not None:
+            offset = report.source.text.find(typed.group(0))
+            yield Finding("placeholder", report.source.location_of(max(offset, 0)), f"meta.{key} 还是待填的“{typed.group(0)}”", advice="写上本单位的地区或发文机关")
 
 
 def _body_location(report: model.Report) -> Location | None:
