@@ -1,7 +1,12 @@
 """`serve`: the review pages in a real browser (Debian's chromium, driven by Playwright), over a
-copy of the data: downloads equal what `build` writes, a save re-renders the open page, a broken
-save shows its file:line and keeps the last good report, no URL reaches a file, and no text on
-the pages is English. Those tests share one server and run in order: the last one edits the data.
+copy of the data: downloads equal what `build` writes, the print preview has a picture of each
+page of the PDF, a save re-renders the open page, a broken save shows its file:line and keeps the
+last good report, no URL reaches a file, and no text on the pages is English. Those tests share
+one server and run in order: the last one edits the data.
+
+Then what the year page tells beside the report, each with a site of its own: the formal
+edition's preview and downloads (only with meta.formal), the reviewed DOCX last absorbed, and the
+collection's state of a drafted year.
 
 Then the hardening, each over loopback with a site of its own: only requests addressed to this
 computer are answered, downloads never wait for a rebuild, a rebuild that never ends is cut off,
@@ -11,6 +16,7 @@ out/ are not followed, and `serve` refuses to start on a busy port or without a 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import http.client
 import io
 import os
@@ -18,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -27,11 +34,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
+from generator.cli import main
+from generator.commands.absorb import absorb, record_path
 from generator.commands.build import build, file_stem
 from generator.commands.check import RULES, check
-from generator.commands.serve import job
+from generator.commands.serve import job, preview
 from generator.commands.serve.anchors import link
 from generator.commands.serve.job import Cache, Job, Message, Rendered, make
 from generator.commands.serve.worker import Outcome, Worker
@@ -50,6 +60,18 @@ CHROMIUM_ARGS = [
 ]
 SECRET = "[build-system]"  # in pyproject.toml: must never come back
 SMALL = Path(__file__).resolve().parent / "serve_fixtures" / "2024.yaml"  # 某县, two figures: 复议 86, 纠错 9
+# What the formal edition needs beyond the small report (docs/data-format.md, 正式公文版).
+FORMAL = """  formal:
+    mark: 某县人民政府文件
+    number: 某政〔2025〕1号
+    signers: [张三]
+    recipient: 某市人民政府：
+    cc: [某市司法局]
+    printer: 某县人民政府办公室
+    printed: 2025-03-20
+  signature: {issuer: 某县人民政府, date: 2025-03-18}
+"""
+A4 = 297 / 210
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,51 @@ def test_findings_link_to_their_paragraph(page, served: Served) -> None:
     expect(page.locator("a.finding", has=page.locator("code", has_text="unchanged-figure")).filter(has_text="行政诉讼审结")).to_have_count(0)
 
 
+def pdf_pages(pdf: bytes) -> int:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def test_print_preview_shows_each_page_of_the_pdf(page, served: Served) -> None:
+    """The 打印预览 tab: one picture per page of the PDF, numbered, each a PNG of A4 proportions;
+    no formal edition, since the sample has no meta.formal."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{served.url}/2024")
+    page.get_by_role("link", name="打印预览（网站公开版）").click()
+    assert page.url == f"{served.url}/2024/print/web"
+    status, pdf = get(served, "/download/2024/pdf")
+    count = pdf_pages(pdf)
+    assert status == 200 and count >= 5
+    sheets = page.locator("figure.sheet img")
+    expect(sheets).to_have_count(count, timeout=15_000)
+    expect(page.locator("figure.sheet figcaption").last).to_have_text(f"第 {count} 页，共 {count} 页")
+    for n in range(1, count + 1):
+        assert sheets.nth(n - 1).get_attribute("src") == f"/2024/page/web/{n}.png"
+        status, headers, png = request(served.port, f"/2024/page/web/{n}.png")
+        width, height = png_size(png)
+        assert (status, headers["content-type"]) == (200, "image/png")
+        assert abs(height / width - A4) < 0.01 and width >= 600
+    sheets.last.scroll_into_view_if_needed()
+    expect(sheets.last).to_have_js_property("complete", True)
+    assert sheets.last.evaluate("img => img.naturalWidth") == png_size(get(served, f"/2024/page/web/{count}.png")[1])[0]
+    assert get(served, f"/2024/page/web/{count + 1}.png")[0] == 404
+    expect(page.get_by_role("link", name="打印预览（正式公文版）")).to_have_count(0)
+    expect(page.get_by_role("link", name="正式公文PDF")).to_have_count(0)
+    assert get(served, "/2024/page/formal/1.png")[0] == 404
+    page.goto(f"{served.url}/2024/print/formal")
+    expect(page.locator("main.sheets")).to_contain_text("meta 下没有 formal")
+    page.get_by_role("link", name="审阅视图").click()
+    expect(page.frame_locator("iframe[name=report]").locator("body")).to_contain_text("审结130件")
+    expect(page.locator("#collection")).to_have_count(0)  # every figure filled, none asked of a unit
+
+
 def test_last_year_gives_redline_and_figures_table(page, served: Served) -> None:
     from playwright.sync_api import expect
 
@@ -243,6 +310,15 @@ def test_last_year_gives_redline_and_figures_table(page, served: Served) -> None
     "/2024.yaml",
     "/download/2024/yaml",
     "/download/2025/docx",
+    "/2024/page/web/0.png",
+    "/2024/page/web/-1.png",
+    "/2024/page/web/1",
+    "/2024/page/..%2f..%2fpyproject.toml/1.png",
+    "/2024/page/web/1.png/../../../pyproject.toml",
+    "/2024/page/web/%2e%2e%2f%2e%2e%2fpyproject.toml",
+    "/2024/print/..%2f..%2fpyproject.toml",
+    "/2024/print/pdf",
+    "/2025/print/web",
 ])
 def test_no_path_reaches_a_file(served: Served, path: str) -> None:
     status, body = get(served, path)
@@ -311,11 +387,12 @@ def test_pages_have_no_english(page, served: Served) -> None:
     page.goto(served.url)
     expect(page.locator("tbody tr").first.get_by_role("link", name="下载DOCX", exact=True)).to_be_visible(timeout=15_000)
     texts = [page.title(), page.locator("body").inner_text()]
-    for year in (2024, 2023):
-        page.goto(f"{served.url}/{year}")
+    for path in ("/2024", "/2023", "/2024/print/web", "/2024/print/formal"):
+        page.goto(served.url + path)
         page.locator(".downloads details").evaluate_all("elements => elements.forEach(e => e.open = true)")
         texts += [page.title(), page.locator("body").inner_text()]
         texts += [page.locator(f"a.button >> nth={n}").get_attribute("title") or "" for n in range(page.locator("a.button").count())]
+        texts += [page.locator(f"img >> nth={n}").get_attribute("alt") or "" for n in range(page.locator("img").count())]
     assert "生成说明" in "".join(texts) and "检查结果" in "".join(texts)
     assert [english_in(text) for text in texts] == [[]] * len(texts)
     for path in ("/nothing", "/download/2024/yaml"):
@@ -592,6 +669,169 @@ def test_links_in_out_are_not_followed(tmp_path: Path, txt_only: None) -> None:
     assert list(elsewhere.iterdir()) == []
     assert state.disk_error is not None and "链接" in state.disk_error and english_in(state.disk_error) == []
     assert state.downloads is not None and "行政复议案件87件" in state.downloads.files["txt"].content.decode()
+
+
+# -- what the year page tells beside the report -------------------------------------------------
+
+
+def page_text(port: int, path: str) -> str:
+    """The text of a page, its style and script left out."""
+    status, body = get(port, path)
+    assert status == 200, path
+    return re.sub(r"<[^>]+>", "", re.sub(r"<(style|script)>.*?</\1>", "", body.decode(), flags=re.S))
+
+
+def test_the_formal_edition_is_previewed_only_with_meta_formal(tmp_path: Path) -> None:
+    """With meta.formal, the formal edition's DOCX and PDF are downloads and its pages a second
+    preview; once meta.formal is gone, so are they."""
+    from generator.commands.serve.app import create_app
+
+    site, path = small_site(tmp_path, text=small(86).replace("figures:\n", FORMAL + "figures:\n", 1))
+    site.refresh()
+    state = site.years[2024]
+    assert state.downloads is not None and state.write_error is None
+    files, previews = state.downloads.files, state.downloads.previews
+    assert sorted(previews) == ["formal", "web"] and files["formal-docx"].name.endswith("（正式公文）.docx")
+    for edition, kind in (("web", "pdf"), ("formal", "formal-pdf")):
+        assert len(previews[edition]) == pdf_pages(files[kind].content) and len(previews[edition]) >= 1
+        assert all(png_size(picture.png) == (picture.width, picture.height) for picture in previews[edition])
+    assert len(previews["formal"]) > len(previews["web"])  # the 版头 and 版记 take room
+    with serving(create_app(site), lifespan="off") as port:
+        text = page_text(port, "/2024")
+        assert "打印预览（正式公文版）" in text and "正式公文DOCX" in text and "正式公文PDF" in text
+        formal = page_text(port, "/2024/print/formal")
+        assert f"共 {len(previews['formal'])} 页" in formal and english_in(formal) == []
+        status, png = get(port, "/2024/page/formal/1.png")
+        assert status == 200 and png == previews["formal"][0].png
+        path.write_text(small(87), encoding="utf-8")
+        site.refresh()
+        assert sorted(state.downloads.previews) == ["web"] and "formal-pdf" not in state.downloads.files
+        text = page_text(port, "/2024")
+        assert "正式公文" not in text and "打印预览（网站公开版）" in text
+        assert get(port, "/2024/page/formal/1.png")[0] == 404
+        assert "meta 下没有 formal" in page_text(port, "/2024/print/formal")
+
+
+def test_a_preview_that_cannot_be_drawn_is_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pdftoppm the downloads are made all the same; the build notes say why there is no
+    preview, and so does the tab."""
+    from generator.commands.serve.app import create_app
+
+    monkeypatch.setattr(preview.shutil, "which", lambda _: None)
+    site, _ = small_site(tmp_path)
+    site.refresh()
+    state = site.years[2024]
+    assert state.downloads is not None and "pdf" in state.downloads.files and state.downloads.previews == {}
+    assert any("pdftoppm" in note for note in state.downloads.notes)
+    with serving(create_app(site), lifespan="off") as port:
+        assert "未能生成打印预览" in page_text(port, "/2024/print/web")
+
+
+def test_pages_are_read_one_after_another_and_a_cut_one_is_refused() -> None:
+    """pdftoppm's pages as it writes them: a header and the pixels, page after page."""
+    first, second = b"P6\n2 1\n255\n" + bytes(6), b"P6\n1 1\n255\n" + b"\xff\x00\x00"
+    assert [(w, h) for w, h, _ in preview.pages(io.BytesIO(first + second))] == [(2, 1), (1, 1)]
+    assert list(preview.pages(io.BytesIO(second)))[0][2] == b"\xff\x00\x00"
+    for cut in (first + second[:-1], b"P5\n1 1\n255\n\x00", b"GIF89a"):
+        with pytest.raises(ValueError):
+            list(preview.pages(io.BytesIO(cut)))
+
+
+def reviewed_docx(data: Path, folder: Path) -> Path:
+    """What comes back from review: the built DOCX with one sentence edited and one comment."""
+    import docx
+
+    document = docx.Document(built_docx(data, folder))
+    paragraph = next(p for p in document.paragraphs if p.text == "基层执法力量仍显不足。")
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    paragraph.runs[0].text = "基层执法力量和装备仍显不足。"
+    document.add_comment(paragraph.runs[0], text="请核实", author="李四")
+    path = folder / "审阅稿.docx"
+    document.save(str(path))
+    return path
+
+
+def test_the_last_reviewed_docx_absorbed_is_shown(tmp_path: Path, txt_only: None) -> None:
+    """After `absorb` the page names the DOCX, when, its edits and comments; once the data file is
+    edited again it says so. The record beside the data file is no year."""
+    from generator.commands.serve.app import create_app
+
+    site, path = small_site(tmp_path)
+    site.refresh()
+    state = site.years[2024]
+    assert state.absorbed is None
+    outcome = absorb(path, reviewed_docx(path, tmp_path / "review"), now=datetime.datetime(2025, 3, 1, 10, 20, 7))
+    assert len(outcome.changes) == 1 and record_path(path).name == ".2024.absorbed.json" and record_path(path).exists()
+    version = state.version
+    site.refresh()
+    assert list(site.years) == [2024] and state.version > version
+    assert state.page is not None and "基层执法力量和装备仍显不足" in state.page.html
+    shown = "最近写回的审阅稿：审阅稿.docx（2025-03-01 10:20，1 处改动，1 条批注）"
+    with serving(create_app(site), lifespan="off") as port:
+        text = page_text(port, "/2024")
+        assert shown in text and "此后数据文件又有修改" not in text and english_in(text) == []
+        assert shown in page_text(port, "/2024/print/web")
+        path.write_text(path.read_text(encoding="utf-8") + "# 又改了一处\n", encoding="utf-8")
+        site.refresh()
+        assert shown + "此后数据文件又有修改" in page_text(port, "/2024")
+        record_path(path).write_text('{"docx": 3}', encoding="utf-8")  # not a record absorb wrote
+        site.refresh()
+        assert state.absorbed is None and "最近写回的审阅稿" not in page_text(port, "/2024")
+
+
+def test_a_drafted_year_shows_the_collection_state(browser, tmp_path: Path, txt_only: None) -> None:
+    """A year drafted from the sample, its figures asked of the office and of two units, two of
+    them filled: each unit's state, counts and empty figures by label. The sample's own year,
+    all filled and asking no unit, has no table."""
+    from playwright.sync_api import expect
+
+    from generator.commands.serve.app import create_app
+    from generator.commands.serve.state import Site
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SAMPLE, data / "2024.yaml")
+    assert main(["draft", "2025", "--data-dir", str(data)]) in (0, None)
+    draft = data / "2025.yaml"
+    text = draft.read_text(encoding="utf-8")
+    for name, unit in (("行政复议办结", "区司法局"), ("行政诉讼审结", "区司法局"), ("紧急转移安置", "区应急管理局")):
+        text, replaced = re.subn(rf"^  {name}: \{{", f"  {name}: {{from: {unit}, ", text, flags=re.M)
+        assert replaced == 1
+    for name, value in (("行政复议办结", 240), ("紧急转移安置", 12)):
+        text = re.sub(rf"^(  {name}: \{{from: \S+ )", rf"\g<1>value: {value}, ", text, flags=re.M)
+    draft.write_text(text, encoding="utf-8")
+    empty = sum("last_year:" in line and "value:" not in line for line in text.splitlines())
+
+    site = Site(data, tmp_path / "out", InlineWorker(), settle=0)
+    site.refresh()
+    assert site.years[2025].page is not None and site.years[2025].page.units
+    assert site.years[2024].page is not None and site.years[2024].page.units == ()
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        with serving(create_app(site), lifespan="off") as port:
+            page.goto(f"http://127.0.0.1:{port}/2025")
+            table = page.locator("#collection")
+            expect(table.locator("h3")).to_have_text("数据填报情况")
+            expect(table.locator("thead th")).to_have_text(["填报单位", "状态", "已填", "未填"])
+            rows = table.locator("tbody tr:not(.gaps)")
+            expect(rows).to_have_count(3)
+            expect(rows.nth(0).locator("td")).to_have_text(["宛城区人民政府", "未填报", "0", str(empty - 1)])
+            expect(rows.nth(1).locator("td")).to_have_text(["区应急管理局", "已报齐", "1", "0"])  # in the order of the file
+            expect(rows.nth(2).locator("td")).to_have_text(["区司法局", "部分填报", "1", "1"])
+            gaps = table.locator("tr.gaps")
+            expect(gaps).to_have_count(2)
+            expect(gaps.nth(0).locator("li").first).to_have_text("区委常委会、区政府常务会听取法治建设专题汇报")
+            expect(gaps.nth(0).locator("li").first).to_have_attribute("title", "专题汇报")
+            expect(gaps.nth(0).locator("li")).to_have_count(empty - 1)
+            expect(gaps.nth(1).locator("li")).to_have_text(["行政诉讼审结"])
+            assert english_in(table.inner_text()) == []
+            page.goto(f"http://127.0.0.1:{port}/2024")
+            expect(page.locator("aside h2")).to_contain_text("检查结果")
+            expect(page.locator("#collection")).to_have_count(0)
+    finally:
+        context.close()
 
 
 def serve_command(*args: str) -> subprocess.Popen:

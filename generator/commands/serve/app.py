@@ -1,8 +1,8 @@
 """The review pages. Read-only: every route is a fixed pattern of a year (digits) and, for a
-download, a kind from DOWNLOADS; the file sent is one the server made itself and keeps in memory
-(`Year.downloads`), never a path taken from the URL or a file read from out/. Anything else is a
-404. Only requests addressed to this computer by a name it knows are answered (`allowed_hosts`),
-and nothing redirects.
+download, a kind from DOWNLOADS, for the print preview an edition from EDITIONS and a page number;
+the file sent is one the server made itself and keeps in memory (`Year.downloads`), never a path
+taken from the URL or a file read from out/. Anything else is a 404. Only requests addressed to
+this computer by a name it knows are answered (`allowed_hosts`), and nothing redirects.
 """
 from __future__ import annotations
 
@@ -36,9 +36,13 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "docx": (_DOCX, "下载DOCX"),
     "pdf": ("application/pdf", "下载PDF"),
     "txt": ("text/plain; charset=utf-8", "下载TXT"),
+    "formal-docx": (_DOCX, "正式公文DOCX"),
+    "formal-pdf": ("application/pdf", "正式公文PDF"),
     "redline": (_DOCX, "修订对照稿（与{last}年比较）"),
     "compare": ("text/csv; charset=utf-8", "数据对比表（CSV）"),
 }
+# The print preview's editions (generator.pipeline.document.EDITIONS) → the tab's name.
+EDITIONS = {"web": "网站公开版", "formal": "正式公文版"}
 # What a refused or failed request reads, by status.
 _REFUSALS = {
     400: "审阅页面拒绝了这个请求：网址中的主机名不是本机的地址。请在本机用 http://127.0.0.1:{port}/ 打开；"
@@ -58,6 +62,7 @@ _HEADERS = {
 
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
 _ENV.globals["severities"] = SEVERITY_NAMES
+_ENV.globals["editions"] = EDITIONS
 
 
 def create_app(site: Site, host: str = "127.0.0.1") -> Starlette:
@@ -85,8 +90,24 @@ def create_app(site: Site, host: str = "127.0.0.1") -> Starlette:
         return _page("index.html.j2", site=site, years=years, version=site.version, version_url="/api/version")
 
     def year_page(request: Request) -> HTMLResponse:
+        """The review view: the HTML report with the findings linked to its paragraphs."""
         state = year_of(request)
-        return _page("year.html.j2", site=site, state=state, version=state.version, version_url=f"/api/{state.year}/version")
+        return _page("year.html.j2", site=site, state=state, view="review", version=state.version, version_url=f"/api/{state.year}/version")
+
+    def print_page(request: Request) -> HTMLResponse:
+        """The print preview of one edition: its PDF's pages as pictures."""
+        state, edition = year_of(request), request.path_params["edition"]
+        if edition not in EDITIONS:
+            raise HTTPException(404)
+        return _page("year.html.j2", site=site, state=state, view=edition, version=state.version, version_url=f"/api/{state.year}/version")
+
+    def picture(request: Request) -> Response:
+        """Page n (from 1) of an edition's PDF, as a PNG of the current set."""
+        state, edition, n = year_of(request), request.path_params["edition"], request.path_params["n"]
+        pages = state.downloads.previews.get(edition, ()) if state.downloads is not None else ()
+        if not 1 <= n <= len(pages):
+            raise HTTPException(404)
+        return Response(pages[n - 1].png, media_type="image/png")
 
     def report(request: Request) -> HTMLResponse:
         page = year_of(request).page
@@ -111,6 +132,8 @@ def create_app(site: Site, host: str = "127.0.0.1") -> Starlette:
         Route("/", index),
         Route("/{year:int}", year_page),
         Route("/{year:int}/report", report),
+        Route("/{year:int}/print/{edition}", print_page),
+        Route("/{year:int}/page/{edition}/{n:int}.png", picture),
         Route("/download/{year:int}/{kind}", download),
         Route("/api/version", version),
         Route("/api/{year:int}/version", version),

@@ -1,7 +1,8 @@
 """What is made of one save, in the worker process (worker.py): the data file loaded once, then
 checked, rendered as the review page and built into the downloads, all from that one load. The
 results go back to the site as messages, the page first (a fraction of a second), the downloads
-after it (about a second, most of it the PDF).
+and the print preview (the PDF's pages as pictures, preview.py) after it (a second or two, most
+of it the PDF; the formal edition, when the data has one, is built as well).
 
 A file is loaded only when it is the very content the site saw settle, and it is read again
 after loading: a file that changed meanwhile is not published (`Unsettled`), the site takes it
@@ -9,6 +10,7 @@ again once it has settled.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -19,16 +21,20 @@ from pathlib import Path
 from generator import errors
 from generator.atomic import write_all
 from generator.commands import compare, diff
-from generator.commands.build import build
+from generator.commands.build import build, edition
 from generator.commands.check import Finding, check_loaded
+from generator.commands.forms.units import collection_state
+from generator.commands.serve import preview
 from generator.commands.serve.anchors import link
 from generator.errors import DataError, EngineError
 from generator.pipeline import Loaded, open_report
+from generator.pipeline.model import Report
 from generator.writers import html
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("docx", "pdf", "txt")
+FORMAL_FORMATS = ("docx", "pdf")  # the formal edition's downloads are named formal-docx, formal-pdf
 # What failed when the cause is a bug rather than the data: the details go to the terminal.
 INTERNAL = "程序内部错误，详细信息已显示在运行 serve 的命令行窗口中"
 
@@ -55,6 +61,16 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """One reporting unit's row of the page's 数据填报情况 table."""
+
+    name: str
+    status: str  # 已报齐, 部分填报, 未填报
+    filled: int
+    empty: tuple[tuple[str, str], ...]  # (label, name) of each figure still empty
+
+
+@dataclass(frozen=True)
 class Page:
     """A year's report as rendered from a data file that loaded."""
 
@@ -62,6 +78,7 @@ class Page:
     html: str  # the report page, block elements with ids
     findings: tuple[Finding, ...]
     anchors: tuple[str | None, ...]  # for each finding, the id of the block it concerns
+    units: tuple[Unit, ...] = ()  # the collection's state, when the year has figures to collect
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -108,6 +125,7 @@ class Rendered:
 class Built:
     files: dict[str, Download]  # download kind → file
     notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
+    previews: dict[str, tuple[preview.Picture, ...]]  # edition ("web", "formal") → its PDF's pages
 
 
 @dataclass(frozen=True)
@@ -122,8 +140,9 @@ Cache = dict[Path, tuple[str, Loaded | str]]
 
 
 def make(job: Job, cache: Cache) -> Iterator[Message]:
-    """The page, then the downloads (DOCX, PDF, TXT; with last year's file also the redline DOCX
-    and the figures CSV)."""
+    """The page, then the downloads (DOCX, PDF, TXT; with meta.formal also the formal edition's
+    DOCX and PDF; with last year's file also the redline DOCX and the figures CSV) and the
+    pictures of each PDF's pages."""
     loaded = _load(job.path, cache, job.digest)
     last = _load(job.last, cache) if job.last is not None else None
     if loaded is None or (job.last is not None and last is None):
@@ -136,21 +155,50 @@ def make(job: Job, cache: Cache) -> Iterator[Message]:
         previous = last if isinstance(last, Loaded) else None  # a broken one check reads itself, to say why
         findings = tuple(check_loaded(job.path, loaded.report, loaded.document, previous))
         page, ids = link(html.render(loaded.document, loaded.profile), loaded.report, findings)
-        yield Rendered(Page(loaded.document.title, page.replace("</head>", _REVIEW_CSS + "</head>", 1), findings, ids))
+        review = page.replace("</head>", _REVIEW_CSS + "</head>", 1)
+        yield Rendered(Page(loaded.document.title, review, findings, ids, _units(loaded.report)))
     except Exception as error:  # a bug in a writer must not stop the worker
         yield Broken(f"{job.path}：报告无法生成：{_describe(error)}", data=False)
         return
     try:
-        result = build(loaded.document, loaded.profile, job.scratch, FORMATS)
-        files = {path.suffix[1:]: path for path in result.written}
-        notes = list(result.notes)
-        if isinstance(last, Loaded):
-            files.update(_year_on_year(last, loaded, job.scratch))
-        elif isinstance(last, str):
-            notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{last}")
-        yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes))
+        with contextlib.ExitStack() as drawings:  # pdftoppm draws one PDF while the next is built
+            result = build(loaded.document, loaded.profile, job.scratch, FORMATS)
+            files = {path.suffix[1:]: path for path in result.written}
+            notes = list(result.notes)
+            pending: dict[str, preview.Drawing] = {}
+            if "pdf" in files:
+                pending["web"] = drawings.enter_context(preview.Drawing(files["pdf"]))
+            if loaded.document.formal is not None:
+                formal = build(edition(loaded.document, "formal"), loaded.profile, job.scratch, FORMAL_FORMATS)
+                files.update({f"formal-{path.suffix[1:]}": path for path in formal.written})
+                notes += [note for note in formal.notes if note not in notes]  # the same fonts, mostly
+                if "formal-pdf" in files:
+                    pending["formal"] = drawings.enter_context(preview.Drawing(files["formal-pdf"]))
+            if isinstance(last, Loaded):
+                files.update(_year_on_year(last, loaded, job.scratch))
+            elif isinstance(last, str):
+                notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{last}")
+            previews = {}
+            for name, drawing in pending.items():
+                try:
+                    previews[name] = drawing.pictures()
+                except preview.Unavailable as why:
+                    notes.append(str(why))
+        yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes), previews)
     except Exception as error:  # the last good downloads stay
         yield BuildFailed(_describe(error))
+
+
+def _units(report: Report) -> tuple[Unit, ...]:
+    """Each unit's figures filled and still empty, when the year has figures to fill or figures
+    asked of a unit (`from:`); a finished report naming no unit has no table."""
+    if not any(f.source_unit.strip() or (f.value is None and f.formula is None) for f in report.figures.values()):
+        return ()
+    figures = report.figures
+    return tuple(
+        Unit(state.unit, state.status, len(state.filled), tuple((figures[name].label or name, name) for name in state.empty))
+        for state in collection_state(report)
+    )
 
 
 def digest(content: bytes) -> str:

@@ -6,11 +6,15 @@ also have stayed unchanged for GRACE seconds before its error is shown. A year i
 its file changes, or last year's (redline, 同比 checks). The work is done in a worker process
 under a time limit (worker.py, job.py): the page first, then the downloads.
 
-The downloads are kept in memory, one complete set per year, replaced whole when a new set is
-ready: a download never waits for a rebuild and never reads a file the server did not just make
-(a link planted in out/ leads nowhere). A copy goes to out/<year>/, replacing files atomically,
-for use after the server stops. A save that does not load keeps the last good page and
-downloads, with the error beside them.
+The downloads, and the print preview's page pictures made from their PDFs, are kept in memory,
+one complete set per year, replaced whole when a new set is ready: a download never waits for a
+rebuild and never reads a file the server did not just make (a link planted in out/ leads
+nowhere). A copy of the downloads goes to out/<year>/, replacing files atomically, for use after
+the server stops. A save that does not load keeps the last good page and downloads, with the
+error beside them.
+
+Each refresh also reads the record `absorb` leaves beside a data file (data/.<year>.absorbed.json):
+which reviewed DOCX the data last took in, and whether the file was edited since.
 """
 from __future__ import annotations
 
@@ -29,7 +33,9 @@ import watchfiles
 from generator import errors
 from generator.atomic import write_all
 from generator.chinese import years_in
+from generator.commands.absorb import last_absorbed
 from generator.commands.serve.job import Broken, Built, Download, Job, Message, Page, Rendered, Unsettled, digest
+from generator.commands.serve.preview import Picture
 from generator.commands.serve.worker import Outcome, Worker
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,19 @@ class Downloads:
     files: dict[str, Download]  # download kind → file
     notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
     built: datetime.datetime
+    previews: dict[str, tuple[Picture, ...]]  # edition ("web", "formal") → its PDF's pages
+
+
+@dataclass(frozen=True)
+class Absorbed:
+    """The reviewed DOCX `absorb` last wrote back into a data file, as the page tells it."""
+
+    docx: str
+    at: str  # "2025-03-01 10:20"
+    changes: int
+    comments: int
+    accepted: int  # tracked changes accepted on the way
+    changed_since: bool  # the data file was edited after
 
 
 @dataclass
@@ -62,6 +81,7 @@ class Year:
     updating: bool = False  # new downloads are being made; `downloads` are the last set
     write_error: str | None = None  # the downloads could not be made again; `downloads` are older
     disk_error: str | None = None  # the downloads could not be copied to out/<year>/
+    absorbed: Absorbed | None = None  # the reviewed DOCX last written back into the file
     version: int = 0  # changes whenever anything above does; the page polls it
     inputs: tuple[str, str] = ("", "")  # digests of this and last year's file as last taken
     seen: tuple[tuple[str, str], float] = (("", ""), 0.0)  # the inputs as last seen, and since when
@@ -86,7 +106,7 @@ class Site:
         try:
             self._refresh_logged()
             for _ in watchfiles.watch(
-                self.data_dir, watch_filter=lambda _, path: path.endswith(".yaml"), stop_event=stop,
+                self.data_dir, watch_filter=lambda _, path: path.endswith((".yaml", ".absorbed.json")), stop_event=stop,
                 step=50, rust_timeout=RETRY, yield_on_timeout=True, recursive=False,
             ):
                 self._refresh_logged()
@@ -94,12 +114,18 @@ class Site:
             self.worker.stop()
 
     def refresh(self) -> None:
-        """Take every year whose inputs changed and have settled; forget years whose file is gone."""
+        """Take every year whose inputs changed and have settled; forget years whose file is gone.
+        Only <4 digits>.yaml files are years (absorb's records beside them are not)."""
         paths = years_in(self.data_dir)
         years = {year: self.years.get(year) or Year(year, path) for year, path in paths.items()}
         if years.keys() != self.years.keys():
             self.years = years  # replaced whole: request handlers may be iterating the old one
             self._bump()
+        for state in years.values():
+            record = absorbed(state.path)
+            if record != state.absorbed:
+                state.absorbed = record
+                self._bump(state)
         due: dict[int, tuple[str, str]] = {}
         for year, state in years.items():
             inputs = _inputs(state.path, paths.get(year - 1))
@@ -148,7 +174,7 @@ class Site:
             elif isinstance(message, Rendered):
                 state.page, state.error, state.updating, waiting_for = message.page, None, True, "downloads"
             elif isinstance(message, Built):
-                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0))
+                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0), message.previews)
                 state.downloads, state.updating, state.write_error, waiting_for = downloads, False, None, ""
                 state.disk_error = self._copy_out(state.year, downloads)
             else:
@@ -183,6 +209,24 @@ class Site:
         except OSError as error:
             return errors.describe_os_error(error)
         return None
+
+
+def absorbed(path: Path) -> Absorbed | None:
+    """What absorb's record says of the data file, or None when there is none (or it is not
+    a record absorb wrote)."""
+    record = last_absorbed(path)
+    if record is None:
+        return None
+    docx, at = record.get("docx"), record.get("absorbed_at")
+    counts = [record.get(key, 0) for key in ("changes", "comments", "accepted_revisions")]
+    numbers = [count for count in counts if isinstance(count, int) and not isinstance(count, bool)]
+    if not isinstance(docx, str) or not isinstance(at, str) or len(numbers) != len(counts):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+    return Absorbed(docx, when, numbers[0], numbers[1], numbers[2], bool(record["changed_since"]))
 
 
 def _writer(content: bytes) -> Callable[[Path], object]:
