@@ -1,19 +1,38 @@
 """Helpers shared by tests: running the command line, filling in a draft."""
 from __future__ import annotations
 
+import contextlib
+import io
 import re
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suite's own copy of the sample report (宛城区, 2024): the tests never read the user's data/.
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "2024.yaml"
 
 
-def generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run `python -m generator …` as a user would."""
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+@dataclass(frozen=True)
+class Run:
+    """What a run of the command line left: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def generator(*args: str) -> Run:
+    """Run `python -m generator …` in this process (the command line is `cli.main`; a child
+    process would add nothing but its start-up time)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            status = exit.code if isinstance(exit.code, int) else 2
+    return Run(status, out.getvalue(), err.getvalue())
 
 
 # This year's numbers for the figures the cycle test fills in; all others grow by one.
