@@ -558,3 +558,14 @@ def test_malformed_input_gets_one_line_and_status_2(name, content, says, tmp_pat
 def test_missing_file_gets_one_line_and_status_2(tmp_path, capsys):
     assert cli.main(["import", str(tmp_path / "absent.txt"), "-o", str(tmp_path / "out.yaml")]) == 2
     assert capsys.readouterr().err == f"错误：{tmp_path / 'absent.txt'}：无法读取这个文件（文件或文件夹不存在）\n"
+
+
+def test_a_data_file_named_after_another_year_is_refused(tmp_path, capsys):
+    """data/2023.yaml must hold the 2023 report: build would refuse it, so import does first."""
+    from generator.cli import main
+
+    source = SAMPLES / "recipient_signature.txt"
+    target = tmp_path / "2023.yaml"
+    assert main(["import", str(source), "-o", str(target)]) == 2
+    assert "却要写成 2023.yaml；请改用 -o" in capsys.readouterr().err
+    assert not target.exists()
