@@ -569,3 +569,10 @@ def test_a_data_file_named_after_another_year_is_refused(tmp_path, capsys):
     assert main(["import", str(source), "-o", str(target)]) == 2
     assert "却要写成 2023.yaml；请改用 -o" in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_a_data_file_is_not_imported(tmp_path, capsys):
+    from generator.cli import main
+
+    assert main(["import", str(SAMPLE), "-o", str(tmp_path / "2024.yaml")]) == 2
+    assert "这是数据文件，不是已发布的报告" in capsys.readouterr().err

@@ -25,7 +25,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise DataError(None, f"unknown format '{unknown[0] if unknown else text}'; expected a comma-separated list of {', '.join(FORMATS)}")
+        raise DataError(None, f"没有“{unknown[0] if unknown else text}”这种格式；--format 写 {', '.join(FORMATS)} 中的一种或几种，用英文逗号分隔")
     return formats
 
 

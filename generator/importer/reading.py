@@ -90,6 +90,8 @@ def _kind(path: Path, raw: bytes) -> str:
         return "pdf"
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError(None, f"{path}：这是旧版 Word（.doc）或 WPS（.wps）文件，不能直接导入；请用 Word/WPS 打开后另存为 .docx")
+    if suffix in (".yaml", ".yml"):
+        raise DataError(None, f"{path}：这是数据文件，不是已发布的报告；导入用的是报告的 .txt、.docx、.pdf 或另存的网页，数据文件可以直接 build 或 check")
     start = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if suffix in (".html", ".htm", ".shtml", ".xhtml") or start.startswith((b"<!doctype html", b"<html")):
         return "html"
