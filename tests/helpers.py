@@ -4,8 +4,12 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from generator.cli import main
 
@@ -48,3 +52,21 @@ def fill(path: Path) -> None:
         return f"{name}: {{value: {new}, last_year: {last},"
 
     path.write_text(re.sub(r"(\w+): \{last_year: ([\d.]+),", value, path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def libreoffice_save(files: list[Path], folder: Path, target: str, package: str) -> dict[str, Path]:
+    """Open and save the files in LibreOffice (one process), as a reviewer's or a unit's editor
+    would: `target` is soffice's --convert-to, e.g. "docx:MS Word 2007 XML". Skips the test where
+    LibreOffice is not installed (set-up installs the Debian `package`)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip(f"LibreOffice is not installed (Debian: {package})")
+    out = folder / "libreoffice"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", target, "--outdir", str(out), *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    converted = {path.stem: out / path.name for path in files}
+    assert all(path.exists() for path in converted.values()), result.stderr
+    return converted

@@ -7,7 +7,6 @@ import difflib
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from generator.pipeline.resolve import resolve
 from generator.writers import docx as docx_writer
 from generator.writers import text as text_writer
 
-from .helpers import ROOT, SAMPLE, generator
+from .helpers import ROOT, SAMPLE, generator, libreoffice_save
 
 SHAPES = ROOT / "tests" / "shapes"
 
@@ -165,18 +164,7 @@ def tracked_edit(document, body) -> None:
 
 def libreoffice(files: list[Path], folder: Path) -> dict[str, Path]:
     """Open and save the files in LibreOffice Writer, as a reviewer's editor would (one process)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice Writer is not installed (Debian: libreoffice-writer-nogui)")
-    out = folder / "libreoffice"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, files)],
-        capture_output=True, text=True, timeout=300,
-    )
-    converted = {path.stem: out / path.name for path in files}
-    assert all(path.exists() for path in converted.values()), result.stderr
-    return converted
+    return libreoffice_save(files, folder, "docx:MS Word 2007 XML", "libreoffice-writer-nogui")
 
 
 @pytest.fixture(scope="module")

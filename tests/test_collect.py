@@ -5,7 +5,6 @@ import csv
 import datetime
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from generator.errors import Location
 from generator.pipeline.loader import load
 from generator.pipeline.model import Figure
 
-from .helpers import SAMPLE
+from .helpers import SAMPLE, libreoffice_save
 
 # The draft of 2025 with three reporting units, one figure in block style, comments, an
 # `at_most` and a stated rate with `counts`.
@@ -105,18 +104,7 @@ def merge(capsys: pytest.CaptureFixture[str], data: Path, *forms: Path, dry_run:
 
 def libreoffice_round_trip(path: Path, tmp_path: Path) -> Path:
     """Open and save the file in LibreOffice Calc, as a unit using it would."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice Calc is not installed (Debian: libreoffice-calc-nogui)")
-    out = tmp_path / "libreoffice"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "xlsx:Calc Office Open XML", "--outdir", str(out), str(path)],
-        capture_output=True, text=True, timeout=300,
-    )
-    converted = out / path.name
-    assert converted.exists(), result.stderr
-    return converted
+    return libreoffice_save([path], tmp_path, "xlsx:Calc Office Open XML", "libreoffice-calc-nogui")[path.stem]
 
 
 # -- collect ---------------------------------------------------------------------------------
