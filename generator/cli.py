@@ -56,10 +56,11 @@ def _date(text: str) -> datetime.datetime:
         raise argparse.ArgumentTypeError(f"日期应写成 2026-01-15（或 2026-01-15T09:30），而不是“{text}”") from None
 
 
-def _author(text: str) -> str:
+def _short_text(text: str) -> str:
+    """A name given on the command line (修订人, 标题, 地区, 发文机关): visible characters, not a page."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > 100 or not cleaned.isprintable():
-        raise argparse.ArgumentTypeError("修订人应为 1 至 100 个可见字符，例如 区司法局")
+        raise argparse.ArgumentTypeError("应为 1 至 100 个可见字符")
     return cleaned
 
 
@@ -155,12 +156,6 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stated(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned or len(cleaned) > 100 or not cleaned.isprintable():
-        raise argparse.ArgumentTypeError("应为 1 至 100 个可见字符")
-    return cleaned
-
 
 def _serve(args: argparse.Namespace) -> int:
     from generator.commands.serve import run
@@ -245,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="上一年度的数据，例如 data/2024.yaml")
     diff.add_argument("new", type=Path, help="本年度的数据，例如 data/2025.yaml")
     diff.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<本年度>/）")
-    diff.add_argument("--author", type=_author, help="记在每处修订上的修订人（默认为本年度报告的发文机关）")
+    diff.add_argument("--author", type=_short_text, help="记在每处修订上的修订人（默认为本年度报告的发文机关）")
     diff.add_argument("--date", type=_date, help="记在每处修订上的时间，例如 2026-01-15（默认为当前时间）")
     diff.add_argument("--layout", help="版式配置的名称或文件")
     diff.set_defaults(run=_diff)
@@ -254,10 +249,10 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("source", type=Path, help="报告的文件，例如 报告.txt、报告.docx、报告.pdf、报告.html")
     importer.add_argument("-o", "--output", type=Path, help="要写入的数据文件（默认 data/<年份>.yaml）")
     importer.add_argument("--force", action="store_true", help="数据文件已存在时覆盖它")
-    importer.add_argument("--title", type=_stated, help="报告的标题（原文没有标题时），例如 某县人民政府关于2024年度法治政府建设情况的报告")
+    importer.add_argument("--title", type=_short_text, help="报告的标题（原文没有标题时），例如 某县人民政府关于2024年度法治政府建设情况的报告")
     importer.add_argument("--year", type=_year, help="报告所属的年度（原文没有写明时），例如 2024")
-    importer.add_argument("--region", type=_stated, help="地区（meta.region），例如 某县")
-    importer.add_argument("--issuer", type=_stated, help="发文机关（meta.issuer），例如 某县人民政府")
+    importer.add_argument("--region", type=_short_text, help="地区（meta.region），例如 某县")
+    importer.add_argument("--issuer", type=_short_text, help="发文机关（meta.issuer），例如 某县人民政府")
     importer.set_defaults(run=_import)
 
     serve = commands.add_parser("serve", help="在浏览器中审阅：各年度报告、检查结果和下载，保存后自动更新", description="在浏览器中审阅各年度报告、检查结果和下载文件；数据文件一保存，页面随之更新。")
