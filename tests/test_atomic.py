@@ -54,3 +54,27 @@ def test_compare_csv_prefixes_text_that_a_spreadsheet_would_run():
     text = compare.csv_text([row])
     line = text.splitlines()[1]
     assert line.startswith('"\'=HYPERLINK(') and ",'@SUM(A1),件,-3,5,+8," in line
+
+
+def test_a_title_too_long_for_a_file_name_is_cut(tmp_path, capsys):
+    from generator.cli import main
+
+    data = tmp_path / "2024.yaml"
+    title = "很长的标题" * 60
+    data.write_text(f"meta:\n  year: 2024\n  region: 某县\n  issuer: 某县人民政府\n  title: {title}\nbody:\n  - 全年工作。\n", encoding="utf-8")
+    assert main(["build", str(data), "-o", str(tmp_path / "out"), "--format", "txt,html"]) == 0
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert [len(n.encode()) <= 160 for n in names] == [True, True]
+    assert names[0].startswith("很长的标题很长的标题") and names[0].endswith(".html")
+    capsys.readouterr()
+
+
+def test_an_output_folder_that_is_a_file_is_one_chinese_line(tmp_path, capsys):
+    from generator.cli import main
+
+    from .helpers import SAMPLE
+
+    (tmp_path / "out").write_text("", encoding="utf-8")
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path / "out"), "--format", "txt"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("错误：") and "之前已生成的文件保持不变" in error and len(error.splitlines()) == 1

@@ -29,9 +29,16 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+# A file name may have 255 bytes; the title leaves room for （正式公文）/（修订对照）, the
+# extension and the temporary name it is first written under.
+_STEM_BYTES = 150
+
+
 def file_stem(document: Document) -> str:
-    """The report's title as a file name (characters no file system accepts are dropped)."""
-    return re.sub(r'[\\/:*?"<>|\s]+', "", document.title) or f"report-{document.year}"
+    """The report's title as a file name: characters no file system accepts are dropped, and a
+    title too long for a file name is cut (at a character, never inside one)."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "", document.title) or f"report-{document.year}"
+    return stem.encode("utf-8")[:_STEM_BYTES].decode("utf-8", "ignore")
 
 
 def edition(document: Document, name: str) -> Document:
