@@ -2,7 +2,7 @@
 
 What counts as a Chinese character, where a sentence ends, how a date and the 附件说明 are
 written, how a report text is compared (NFKC-folded, whitespace ignored: web pages serve reports
-folded, `,` for `，`, and with stray spaces), how wide text is in a terminal, and the "did you
+folded, `,` for `，`, and with stray spaces), how wide text is in a terminal and on the page, and the "did you
 mean" hint that every message about a name gives.
 """
 from __future__ import annotations
@@ -58,6 +58,12 @@ def years_in(folder: Path) -> dict[int, Path]:
 def display_width(text: str) -> int:
     """Columns a terminal gives the text: two for a wide (Chinese) character."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def width_chars(text: str) -> float:
+    """Width in 字 (characters of the body size): half-width characters (arabic digits, ASCII)
+    take half a 字. What the writers measure lines, columns and indents in."""
+    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1 for c in text)
 
 
 def normalize(text: str) -> str:

@@ -8,19 +8,7 @@ import pytest
 
 from generator import cli
 
-GOOD = """\
-meta:
-  year: 2024
-  region: 某县
-  issuer: 某县人民政府
-  title: 某县人民政府关于{{ year }}年法治政府建设情况的报告
-figures:
-  审结: {value: 130, unit: 件}
-  败诉: {value: 7, unit: 件}
-  败诉率: {formula: 败诉 / 审结, percent: true, precision: 2}
-body:
-  - 全年审结行政诉讼案件{{ 审结 }}，败诉率{{ 败诉率 }}。
-"""
+from .datafiles import GOOD
 
 
 def run_build(data: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -36,7 +24,7 @@ def run_build(data: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tupl
         pytest.param(("  year: 2024\n", "  year: 二〇二四\n"), ":2:9：meta.year 应为 1990 至 2100 之间的整数，这里写的是文字“二〇二四”", id="wrong-type"),
         pytest.param(("  败诉: {value: 7, unit: 件}\n", "  败诉: {value: 7, unit: 件}\n  审结: 5\n"), ":9:3：“审结”出现了两次（第一次在第 7 行）", id="duplicate-key"),
         pytest.param(("败诉率{{ 败诉率 }}", "败诉率{{ 败诉比率 }}"), ":11:30：“败诉比率”没有定义；正文中可以引用 figures 中的数字，或 year、region、issuer（是否想写“败诉率”？）", id="undefined-figure"),
-        pytest.param(("{value: 130, unit: 件}", "{value: 0, unit: 件}"), ":9:23：数字“败诉率”的公式中除数 审结 为 0", id="division-by-zero"),
+        pytest.param(("{value: 130, unit: 件,", "{value: 0, unit: 件,"), ":9:23：数字“败诉率”的公式中除数 审结 为 0", id="division-by-zero"),
         pytest.param(("  - 全年", "  - : 全年"), ":11:5：这一行的英文冒号“:”前面缺少名称", id="syntax-error"),
         pytest.param(("value: 7,", "value: 七,"), ":8:15：figures.败诉.value 应为数字，例如 217 或 98.48，这里写的是文字“七”", id="figure-not-a-number"),
         pytest.param(("{{ 审结 }}，", "{{ 审结 }，"), ":11:5：表达式的写法有误", id="template-syntax"),

@@ -13,10 +13,10 @@ import datetime
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.chinese import width_chars
 from generator.config.layout import Profile, line_pitch_pt, type_area_mm
 from generator.pipeline.document import Document, Formal
 
@@ -31,10 +31,6 @@ JOINT_SUFFIX = "文件"  # §7.2.4: beside the names of a joint issuance
 _NAME_GAP = "　"  # between two 签发人 on one line
 _DATE = re.compile(r"(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})")
 
-
-def width_chars(text: str) -> float:
-    """Width in 字: half-width characters (arabic digits, ASCII) take half a 字."""
-    return sum(0.5 if unicodedata.east_asian_width(c) in ("Na", "H") else 1 for c in text)
 
 
 def document_date(document: Document) -> datetime.date | None:

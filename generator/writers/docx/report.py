@@ -33,6 +33,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Twips
 from docx.styles.style import BaseStyle
 
+from generator.chinese import width_chars
 from generator.config.layout import Profile, line_pitch_pt, type_area_mm
 from generator.errors import DataError, EngineError
 from generator.pipeline.document import Attachment, Block, Document, Heading, Paragraph, Table
@@ -537,7 +538,7 @@ class _Body:
         """Each column's share of the type area's width by its widest cell (padding included)."""
         size = _role(self.profile, "table" if "table" in self.profile["fonts"] else "body")["size_pt"]
         padding = 2 * self.profile["tables"]["cell_padding_chars"] * self.profile["fonts"]["body"]["size_pt"]
-        needs = [max(1, *(formal.width_chars(row[c]) for row in rows)) * size + padding for c in range(len(rows[0]))]
+        needs = [max(1, *(width_chars(row[c]) for row in rows)) * size + padding for c in range(len(rows[0]))]
         widths = [int(self.width * need / sum(needs)) for need in needs]
         widths[-1] += self.width - sum(widths)
         return widths
@@ -548,8 +549,8 @@ class _Body:
         lead = line.startswith(_NOTE_LEAD)
         number = _NOTE_NUMBER.match(line.removeprefix(_NOTE_LEAD)) if numbered else None
         start = self.profile["paragraph"]["first_line_indent_chars"]
-        name_start = start + formal.width_chars(_NOTE_LEAD) + (formal.width_chars(number[0]) if number else 0)
-        first = start if lead else start + formal.width_chars(_NOTE_LEAD)
+        name_start = start + width_chars(_NOTE_LEAD) + (width_chars(number[0]) if number else 0)
+        first = start if lead else start + width_chars(_NOTE_LEAD)
         paragraph = self.paragraph(NOTE, line)
         set_child(paragraph.get_or_add_pPr(), "w:ind", **_indent(self.profile, left=name_start, hanging=name_start - first))
         return paragraph
@@ -614,7 +615,7 @@ class _Body:
         spacer = self.paragraph(MARK)
         set_child(spacer.get_or_add_pPr(), "w:spacing", before=0, after=0, line=max(_twips_pt(head.mark_before_pt), 14), lineRule="exact")
         names_width = _twips_pt(mark.names_width_pt)
-        suffix_width = _twips_pt((1 + formal.width_chars(mark.suffix)) * mark.size_pt) if mark.suffix else 0
+        suffix_width = _twips_pt((1 + width_chars(mark.suffix)) * mark.size_pt) if mark.suffix else 0
         element = CT_Tbl.new_tbl(1, 2 if mark.suffix else 1, Twips(names_width + suffix_width))
         self.body.sectPr.addprevious(element)
         set_child(element.tblPr, "w:tblW", w=names_width + suffix_width, type="dxa")
@@ -660,7 +661,7 @@ class _Body:
         char = _char_twips(self.profile)
         outer = self.profile["formal"]["signers"]["outer_indent_chars"]
         names_start = self.width - round((outer + head.signer_names_chars) * char)
-        label_start = names_start - round(formal.width_chars(formal.SIGNER_LABEL) * char)
+        label_start = names_start - round(width_chars(formal.SIGNER_LABEL) * char)
         properties = paragraph.get_or_add_pPr()
         set_child(properties, "w:ind", **_indent(self.profile, firstLine=0, left=outer))
         oxml.set_tabs(properties, ("left", label_start if row.label else names_start))
@@ -684,7 +685,7 @@ class _Body:
         indent = _twips_pt(spec["outer_indent_chars"] * size)
         lines: list[tuple[str, dict[str, int], tuple[tuple[str, int], ...]]] = []
         if record.cc:
-            label = _twips_pt(formal.width_chars(formal.CC_LABEL) * size)
+            label = _twips_pt(width_chars(formal.CC_LABEL) * size)
             lines.append((record.cc, {"left": indent + label, "hanging": label, "right": indent}, ()))
         if record.printer or record.printed:
             lines.append((f"{record.printer}\t{record.printed}", {"left": indent, "right": indent},
