@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.chinese import did_you_mean
-from generator.errors import DataError
+from generator.errors import DataError, Location, describe_os_error
 from generator.pipeline import yamlsource
 from generator.resources import templates_dir
 
@@ -178,38 +180,74 @@ _UNITS: dict[str, tuple[str, float, float]] = {
 }
 _COUNTS = ("个", 1, 200)  # lines_per_page, chars_per_line, weight …
 _ROOT = "版式配置"
+MAX_EXTENDS = 16  # a unit's profile extends its county's, which extends the standard: three
+# Profile strings that reach the DOCX's XML or the stylesheet in a fixed form.
+_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
+    "color": (re.compile(r"#[0-9A-Fa-f]{6}"), "“#RRGGBB”形式的颜色，例如 #FF0000"),
+    "panose": (re.compile(r"[0-9A-Fa-f]{20}"), "20 位十六进制数字（PANOSE 分类）"),
+    "charset": (re.compile(r"[0-9A-Fa-f]{2}"), "两位十六进制数字，例如 86（GB2312）或 00"),
+    "file": (re.compile(r"[^/\\\x00-\x1f]+\.(?:ttf|otf|ttc|otc)", re.IGNORECASE), "字体文件夹 .fonts/ 中的一个文件名（如 FandolFang-Regular.otf），不带路径"),
+}
 
 
-def find(name_or_path: str, relative_to: Path | None = None) -> Path:
-    """A profile named in the data or on the command line: a path, or a name in templates/layouts/."""
+def find(name_or_path: str, relative_to: Path | None = None, anywhere: bool = False) -> Path:
+    """A profile named in the data, in another profile or on the command line: a name in
+    templates/layouts/, or a .yaml file in `relative_to` (the data file's folder, or the folder of
+    the profile that extends it). Only the command line (`anywhere`, or no folder given) may name
+    a profile elsewhere: a data file passed round must not make the build open any other file."""
+    own = Path(name_or_path)
     folders = [relative_to] if relative_to is not None else []
     candidates = [folder / name for folder in folders for name in (name_or_path, f"{name_or_path}.yaml")]
-    candidates += [Path(name_or_path), LAYOUTS_DIR / f"{name_or_path}.yaml"]
+    if anywhere or relative_to is None:
+        candidates.append(own)
+    if own.name == name_or_path and own.suffix == "":
+        candidates.append(LAYOUTS_DIR / f"{name_or_path}.yaml")
     for candidate in candidates:
+        if candidate.suffix.lower() not in (".yaml", ".yml") or not _inside(candidate, relative_to, anywhere):
+            continue
         if candidate.is_file():
             return candidate
     known = "、".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.yaml")))
-    raise DataError(None, f"找不到版式配置“{name_or_path}”；请写版式配置文件的路径，或以下名称之一：{known}")
+    where = f"，或 {relative_to} 中的 .yaml 文件" if relative_to is not None and not anywhere else ""
+    raise DataError(None, f"找不到版式配置“{name_or_path}”；版式配置应是以下名称之一：{known}{where}")
 
 
-def load(name_or_path: str = DEFAULT_LAYOUT, relative_to: Path | None = None) -> Profile:
+def _inside(candidate: Path, folder: Path | None, anywhere: bool) -> bool:
+    """A built-in profile, a file named on the command line, or a file really inside `folder`
+    (symbolic links and `..` resolved)."""
+    resolved = candidate.resolve()
+    if resolved.parent == LAYOUTS_DIR.resolve() or anywhere or folder is None:
+        return True
+    return resolved.is_relative_to(folder.resolve())
+
+
+def load(name_or_path: str = DEFAULT_LAYOUT, relative_to: Path | None = None, anywhere: bool = False) -> Profile:
     """The profile, complete and checked against the schema."""
-    return _load(find(name_or_path, relative_to), ())
+    return _load(find(name_or_path, relative_to, anywhere), ())
 
 
 def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise DataError(None, f"无法读取版式配置 {describe_os_error(error)}") from None
     source, node = _read(path.resolve(), stat.st_mtime_ns, stat.st_size)
     if not isinstance(node, MappingNode):
         raise DataError(source.at(node), "版式配置应由“键: 值”组成，例如 page: 下面写 margin_top_mm: 37")
     fields = {key.value: (key, value) for key, value in node.value if isinstance(key, ScalarNode)}
+    if not fields.keys() & {"extends", *typing.get_type_hints(Profile)}:  # say nothing of what it holds
+        raise DataError(Location(path, 1, 1), "这不是版式配置文件（其中没有 extends、page、fonts 等任何一项）；请检查 meta.layout 或 --layout 写的文件名")
+    if len(chain) >= MAX_EXTENDS:
+        raise DataError(source.at(fields["extends"][1]) if "extends" in fields else Location(path, 1, 1),
+                        f"extends 一层套一层超过了 {MAX_EXTENDS} 层；请让版式配置直接 extends: gbt9704，只写不同的数值")
     builtin = path.resolve() == (LAYOUTS_DIR / f"{DEFAULT_LAYOUT}.yaml").resolve()
     base: dict[str, Any] = {}
     if "extends" in fields:
         value = fields["extends"][1]
         if not isinstance(value, ScalarNode) or not value.value:
             raise DataError(source.at(value), "extends 应写一个版式配置的名称或路径，例如 extends: gbt9704")
-        base_path = find(str(value.value), path.parent)
+        builtin_base = path.resolve().parent == LAYOUTS_DIR.resolve()
+        base_path = find(str(value.value), None if builtin_base else path.parent)
         if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
             raise DataError(source.at(value), f"extends 形成了循环：{base_path.name} 又回到了本文件")
         base = dict(_load(base_path, (*chain, path)))
@@ -288,6 +326,13 @@ class _Reader:
         if kind is str:
             if not isinstance(scalar, str) or not scalar.strip():
                 raise self.fail(node, f"{where} 应为文字，这里写的是{yamlsource.describe(node)}")
+            hidden = next((c for c in scalar if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+            if hidden is not None:
+                raise self.fail(node, f"{where} 中有看不见的控制字符 U+{ord(hidden):04X}；版式配置的文字只能是可见的字符，请删除它")
+            field = where.rpartition(".")[2]
+            pattern, wanted = _PATTERNS.get(field, (None, ""))
+            if pattern is not None and (not pattern.fullmatch(scalar) or scalar.startswith(".")):
+                raise self.fail(node, f"{where} 应为{wanted}，这里写的是{yamlsource.describe(node)}")
             return scalar
         unit, low, high = next((u for suffix, u in _UNITS.items() if where.endswith(suffix)), _COUNTS)
         numeric = isinstance(scalar, (int, float)) and not isinstance(scalar, bool) and math.isfinite(scalar)

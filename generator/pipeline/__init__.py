@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import layout
+from generator.errors import DataError
 from generator.pipeline.document import Document
 from generator.pipeline.loader import load
 from generator.pipeline.model import Report
@@ -30,5 +31,10 @@ def open_report(path: Path, layout_name: str | None = None) -> Loaded:
     """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout."""
     report = load(path)
     document = resolve(report)
-    profile = layout.load(layout_name or document.layout or layout.DEFAULT_LAYOUT, path.parent)
+    try:
+        profile = layout.load(layout_name or document.layout or layout.DEFAULT_LAYOUT, path.parent, anywhere=layout_name is not None)
+    except DataError as error:
+        if error.location is None and layout_name is None:  # the data's meta.layout: say which file asks for it
+            raise DataError(None, f"{path} 的 meta.layout：{error.message}") from None
+        raise
     return Loaded(path, report, document, profile)

@@ -229,10 +229,10 @@ def place_record(document: Document, profile: Profile, fonts: ResolvedFonts | No
 def _placement(page_html: str, type_top: float, type_bottom: float) -> RecordPlacement:
     """One layout per distinct page: the DOCX and the PDF of one build share it."""
     from generator.writers import html
-    from generator.writers.pdf import _shared_font_config, justify, startup
+    from generator.writers.pdf import _shared_font_config, fetcher, justify, startup
 
     justify.install()
-    rendered = startup.load().HTML(string=page_html, base_url=str(html.TEMPLATES_DIR)).render(font_config=_shared_font_config())
+    rendered = startup.load().HTML(string=page_html, base_url=str(html.TEMPLATES_DIR), url_fetcher=fetcher.project_files()).render(font_config=_shared_font_config())
     # each anchor: its page and the top and bottom of its border box
     anchors = {name: (number, top * PT_PER_PX, bottom * PT_PER_PX)
                for number, page in enumerate(rendered.pages, 1) for name, (_, top, _, bottom) in page.anchors.items()}

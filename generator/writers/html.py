@@ -12,6 +12,7 @@ the 版记 in its place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -44,9 +45,17 @@ def _breaks(text: str) -> Markup:
 
 
 def _css_string(value: object) -> str:
-    """A CSS string literal; "<" is escaped too, so nothing can close the <style> element."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
-    return f'"{text}"'
+    """A CSS string literal in which every character CSS or HTML treats specially (quotes,
+    backslash, line breaks and other controls, "<", "&" …) is a hex escape: nothing can end the
+    string, start a rule or close the <style> element."""
+    return '"' + "".join(char if _css_plain(char) else f"\\{ord(char):x} " for char in str(value)) + '"'
+
+
+def _css_plain(char: str) -> bool:
+    """Letters, digits and a few marks of ASCII; any other printable character."""
+    if char.isascii():
+        return char.isalnum() or char in " _-.,"
+    return not unicodedata.category(char).startswith(("C", "Z")) or char in "\u3000\u00a0"
 
 
 def _number(value: float) -> str:

@@ -43,12 +43,12 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
-    from generator.writers.pdf import justify, startup
+    from generator.writers.pdf import fetcher, justify, startup
 
     HTML = startup.load().HTML
     justify.install()
     try:
-        HTML(string=page, base_url=str(html.TEMPLATES_DIR)).write_pdf(path, font_config=_shared_font_config())
+        HTML(string=page, base_url=str(html.TEMPLATES_DIR), url_fetcher=fetcher.project_files()).write_pdf(path, font_config=_shared_font_config())
     finally:
         gc.collect()
     return fonts.notes()
