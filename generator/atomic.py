@@ -29,7 +29,12 @@ def write_all(outputs: dict[Path, Callable[[Path], object]]) -> list[Path]:
             handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f"{target.suffix}.tmp", dir=target.parent)
             os.close(handle)
             staged.append((Path(temp_name), target))
-            write(Path(temp_name))
+            try:
+                write(Path(temp_name))
+            except OSError as error:  # name the file the user knows: the temporary one is removed below
+                if error.filename in (temp_name, Path(temp_name)):
+                    error.filename = str(target)
+                raise
         with _locked({target.parent for _, target in staged}):
             for temp, target in staged:
                 os.chmod(temp, 0o666 & ~_UMASK)  # temporary files are private; outputs are not

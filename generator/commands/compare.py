@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.atomic import write_all
 from generator.chinese import display_width
+from generator.commands.forms import inert_cell
 from generator.config import layout
 from generator.pipeline import document as doc
 from generator.pipeline.figures import FigureValue, evaluate, format_number
@@ -63,7 +64,7 @@ def csv_text(table: list[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows((*map(_not_a_formula, row.cells()[:3]), *row.cells()[3:]) for row in table)
+    writer.writerows((*map(inert_cell, row.cells()[:3]), *row.cells()[3:]) for row in table)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -106,5 +107,3 @@ def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path) 
     return terminal_text(rows(last, this)), written
 
 
-def _not_a_formula(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

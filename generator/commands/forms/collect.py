@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import write_all
-from generator.commands.forms import layout
+from generator.commands.forms import inert_cell, layout
 from generator.commands.forms.units import by_unit, is_percent
 from generator.errors import DataError
 from generator.pipeline import Loaded
 from generator.pipeline.figures import evaluate
 from generator.pipeline.loader import load
+from generator.pipeline.model import Figure
 
 UNITS_HEADER = ("填报单位", "数字个数", "填报表")
 
@@ -43,6 +44,7 @@ def collect(loaded: Loaded, out_dir: Path) -> Collected:
     if not units:
         raise DataError(None, f"{loaded.path} 中没有需要填报的数字（figures 为空，或全部由公式计算）")
     previous, notes = _previous_values(loaded.path.parent / f"{year - 1}.yaml")
+    _refuse_shared_file_names(year, units)
     outputs: dict[Path, Callable[[Path], object]] = {}
     forms = []
     for unit, figures in units.items():
@@ -73,6 +75,18 @@ def _previous_values(path: Path) -> tuple[dict[str, int | float], list[str]]:
     return {name: v.value for name, v in values.items() if v.value is not None}, []
 
 
+def _refuse_shared_file_names(year: int, units: dict[str, list[Figure]]) -> None:
+    """Two units whose forms would be one file (on Windows, where case does not count and /, \\
+    and the like become _) would see one form overwrite the other."""
+    seen: dict[str, str] = {}
+    for unit, figures in units.items():
+        name = layout.file_name(year, unit).casefold()
+        if name in seen:
+            raise DataError(figures[0].location, f"填报单位“{seen[name]}”和“{unit}”的填报表会是同一个文件（{layout.file_name(year, unit)}），"
+                                  "一份会覆盖另一份；请在数据文件的 from: 中把其中一个单位的名称写得不同（文件名中 \\ / : * ? \" < > | 都会变成 _，也不分大小写）")
+        seen[name] = unit
+
+
 def _refuse_to_overwrite_answers(target: Path) -> None:
     """A form saved back into the folder with answers in it must survive a second collect."""
     if not target.exists():
@@ -88,5 +102,5 @@ def _refuse_to_overwrite_answers(target: Path) -> None:
 def _csv(lines: list[tuple[str, ...]]) -> str:
     """UTF-8 with BOM, so Excel and WPS open the Chinese intact."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
+    csv.writer(buffer, lineterminator="\r\n").writerows([inert_cell(cell) for cell in line] for line in lines)
     return "\ufeff" + buffer.getvalue()

@@ -9,19 +9,23 @@ LibreOffice and came back with its columns moved still reads.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator import incoming
+from generator.commands.forms import FORMULA_STARTS
 from generator.errors import DataError
 
 KIND = "fazhi-report-form"  # marks a workbook as one of ours
@@ -123,7 +127,7 @@ def _heading(sheet: Worksheet, identity: Identity) -> None:
     )
     for row, (text, font, height) in enumerate(lines, 1):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
-        cell = sheet.cell(row, 1, text)
+        cell = _put(sheet, row, 1, text)
         cell.font = font
         cell.alignment = Alignment(horizontal="center" if row == 1 else "left", vertical="center", wrap_text=True)
         sheet.row_dimensions[row].height = height
@@ -131,7 +135,7 @@ def _heading(sheet: Worksheet, identity: Identity) -> None:
 
 def _table(sheet: Worksheet, identity: Identity, questions: list[Question]) -> None:
     for column, (title, width) in enumerate(zip(COLUMNS, WIDTHS), 1):
-        cell = sheet.cell(HEADER_ROW, column, title)
+        cell = _put(sheet, HEADER_ROW, column, title)
         cell.font = Font(name=_FONT, size=11, bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -143,7 +147,7 @@ def _table(sheet: Worksheet, identity: Identity, questions: list[Question]) -> N
     for row, question in enumerate(questions, HEADER_ROW + 1):
         cells = (question.name, question.label, "%" if question.percent else question.unit, question.last, None, None, question.name)
         for column, (title, content) in enumerate(zip(COLUMNS, cells), 1):
-            cell = sheet.cell(row, column, content)
+            cell = _put(sheet, row, column, content)
             cell.font = Font(name=_FONT, size=11)
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=title in (LABEL, NOTE))
@@ -162,6 +166,18 @@ def _table(sheet: Worksheet, identity: Identity, questions: list[Question]) -> N
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False)
+
+
+def _put(sheet: Worksheet, row: int, column: int, content: object) -> Cell:
+    """A cell holding `content` as it is: a text is stored as text (openpyxl would store a text
+    beginning with "=" as a formula, which a recipient's spreadsheet would run), and marked with
+    Excel's quote prefix, so that editing it does not make it a formula either."""
+    cell = sheet.cell(row, column)
+    cell.value = content
+    if isinstance(content, str):
+        cell.data_type = "s"
+        cell.quotePrefix = content[:1] in FORMULA_STARTS
+    return cell
 
 
 def _validation(identity: Identity, low: str, high: str, prompt: str) -> DataValidation:
@@ -186,8 +202,9 @@ def _info_sheet(sheet: Worksheet, identity: Identity) -> None:
         ("data_file", identity.data_file, "生成本表的数据文件"),
         ("created", datetime.datetime.now().replace(microsecond=0).isoformat(sep=" "), ""),
     )
-    for row in rows:
-        sheet.append(row)
+    for number, row in enumerate(rows, 1):
+        for column, content in enumerate(row, 1):
+            _put(sheet, number, column, content)
     sheet.sheet_state = "hidden"
     sheet.protection = SheetProtection(sheet=True)
 
@@ -195,29 +212,75 @@ def _info_sheet(sheet: Worksheet, identity: Identity) -> None:
 # -- reading ---------------------------------------------------------------------------------
 
 def read(path: Path) -> Returned:
-    """A returned form, or a DataError naming the file when it is not one of ours."""
+    """A returned form, or a DataError naming the file when it is not one of ours.
+
+    The workbook is checked as a zip (sizes inflated against a budget, no encryption) before
+    openpyxl sees it, then streamed (read-only mode): only the rows and columns a form can have
+    are looked at, so a cell written at row 1,048,576 costs nothing."""
+    raw = incoming.read_bytes(path, "填报表", MAX_FORM_BYTES)
+    archive = incoming.Archive(path, raw, "填报表（.xlsx）")
+    for name in sorted(archive.names):
+        archive.read(name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of extensions other programs add
-            book = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError):
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                sheets = [_Sheet(sheet.title, sheet.sheet_state, _rows(path, sheet)) for sheet in book.worksheets]
+            finally:
+                book.close()
+    except (MemoryError, DataError):
+        raise
+    except Exception:  # openpyxl's many ways of failing on a broken workbook (KeyError, TypeError, lxml's …)
         raise DataError(None, f"{path}：无法作为 .xlsx 文件打开；如是 .xls 或 .et 文件，请在 WPS/Excel 中另存为 .xlsx 后再合并") from None
-    identity = _identity(path, book.worksheets)
-    for sheet in book.worksheets:
-        if sheet.sheet_state == "visible" and (header := _header(sheet)) is not None:
+    identity = _identity(path, sheets)
+    for sheet in sheets:
+        if sheet.state == "visible" and (header := _header(sheet)) is not None:
             row, columns = header
             return Returned(path, identity, sheet.title, tuple(_answers(sheet, row, columns)))
     raise DataError(None, f"{path}：找不到表头含“{VALUE}”的工作表，无法读取填报的数字")
 
 
-def _identity(path: Path, sheets: list[Worksheet]) -> Identity:
+MAX_FORM_BYTES = 5 * 1024 * 1024  # a form is about 10 KB
+MAX_COLUMNS = 30  # a form has 7; a moved column stays within this
+_HEADER_ROWS = 30
+
+
+@dataclass(frozen=True)
+class _Cell:
+    value: object
+    number_format: str
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    title: str
+    state: str
+    rows: list[tuple[_Cell, ...]]  # the first rows only, each MAX_COLUMNS cells
+
+
+def _rows(path: Path, sheet: Any) -> list[tuple[_Cell, ...]]:
+    """The rows a form can have: its heading, the header and one row per figure, at most; a
+    value in the row after those is refused (the rows further down are never parsed)."""
+    last = _HEADER_ROWS + incoming.CAPS["rows"][0]
+    rows = [tuple(_Cell(cell.value, str(getattr(cell, "number_format", "") or "")) for cell in row)
+            for row in sheet.iter_rows(min_row=1, max_row=last + 1, min_col=1, max_col=MAX_COLUMNS)]
+    if len(rows) > last and any(cell.value is not None for cell in rows[last]):
+        incoming.check_count(path, "rows", len(rows), f"工作表“{sheet.title}”的行数")
+    return rows[:last]
+
+
+def _identity(path: Path, sheets: list[_Sheet]) -> Identity:
     for sheet in sheets:
-        fields = {str(row[0]).strip(): row[1] for row in sheet.iter_rows(max_col=2, values_only=True) if row[0] is not None}
+        fields = {str(row[0].value).strip(): row[1].value for row in sheet.rows if row[0].value is not None}
         if fields.get("kind") != KIND:
             continue
         try:
+            year = str(fields.get("year"))
+            if not year.isascii() or not year.isdigit() or len(year) != 4:
+                break
             return Identity(
-                issuer=_text(fields.get("issuer")), region=_text(fields.get("region")), year=int(str(fields.get("year"))),
+                issuer=_text(fields.get("issuer")), region=_text(fields.get("region")), year=int(year),
                 unit=_text(fields.get("unit")), title=_text(fields.get("title")), data_file=_text(fields.get("data_file")),
             )
         except ValueError:
@@ -225,27 +288,27 @@ def _identity(path: Path, sheets: list[Worksheet]) -> Identity:
     raise DataError(None, f"{path}：不是本工具生成的数据填报表（没有完好的“{INFO_SHEET}”隐藏工作表），未合并")
 
 
-def _header(sheet: Worksheet) -> tuple[int, dict[str, int]] | None:
+def _header(sheet: _Sheet) -> tuple[int, dict[str, int]] | None:
     """The header row and the column of each title, found by their text."""
-    for row in sheet.iter_rows(max_row=30):
-        titles: dict[str, int] = {_text(cell.value): int(cell.column) for cell in row if isinstance(cell.value, str)}
+    for number, row in enumerate(sheet.rows[:_HEADER_ROWS], 1):
+        titles: dict[str, int] = {_text(cell.value): column for column, cell in enumerate(row, 1) if isinstance(cell.value, str)}
         if VALUE in titles and (KEY in titles or NAME in titles):
-            return row[0].row, titles
+            return number, titles
     return None
 
 
-def _answers(sheet: Worksheet, header_row: int, columns: dict[str, int]) -> list[Answer]:
+def _answers(sheet: _Sheet, header_row: int, columns: dict[str, int]) -> list[Answer]:
     answers = []
-    key_column = columns.get(KEY, columns.get(NAME))
-    for row in range(header_row + 1, sheet.max_row + 1):
-        name = _text(sheet.cell(row, key_column).value)
+    key_column = columns.get(KEY, columns.get(NAME, 0))
+    for row, cells in enumerate(sheet.rows[header_row:], header_row + 1):
+        name = _text(cells[key_column - 1].value)
         if not name:
             continue
-        value = sheet.cell(row, columns[VALUE])
+        value = cells[columns[VALUE] - 1]
         answers.append(Answer(
-            name=name, row=row, cell=value.coordinate, value=value.value, number_format=str(value.number_format or ""),
-            last=sheet.cell(row, columns[LAST]).value if LAST in columns else None,
-            note=_text(sheet.cell(row, columns[NOTE]).value) if NOTE in columns else "",
+            name=name, row=row, cell=f"{get_column_letter(columns[VALUE])}{row}", value=value.value, number_format=value.number_format,
+            last=cells[columns[LAST] - 1].value if LAST in columns else None,
+            note=_text(cells[columns[NOTE] - 1].value) if NOTE in columns else "",
         ))
     return answers
 

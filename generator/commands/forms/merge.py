@@ -25,7 +25,7 @@ from generator.atomic import write_all
 from generator.chinese import did_you_mean
 from generator.commands.forms import layout, text_table
 from generator.commands.forms.units import collection_state, is_percent
-from generator.errors import DataError
+from generator.errors import DataError, Location
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import compute, evaluate, format_number
 from generator.pipeline.loader import load
@@ -36,6 +36,7 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _QUOTED = re.compile(r'"[^"]*"|\\.')  # literal text inside a number format, where a % is not a percent
 _SPREADSHEETS = (".xls", ".et", ".ods")  # forms saved in another format: named, not read
 UNITS_HEADER = ("填报单位", "交回情况", "已填", "未填")
+_TOO_LARGE = Decimal(10) ** 12  # the form's own validation allows ±999999999999
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ def merge(data: Path, report: Report, inputs: list[Path], dry_run: bool = False)
                 given[answer.name] = Given(value, form, answer)
             elif earlier.value != value:
                 problems.append(f"{form.place(answer)}：{answer.name}填为 {_plain(value)}，而 {earlier.place} 填为 {_plain(earlier.value)}；请只保留正确的一份")
+    if len(problems) == 1:
+        raise DataError(None, f"{problems[0]}；数据文件未作任何改动")
     if problems:
         raise DataError(None, f"填报表中有 {len(problems)} 处问题，数据文件未作任何改动：\n" + "\n".join(f"  {p}" for p in problems))
     figures = {name: replace(f, value=_number(given[name].value)) if name in given else f for name, f in report.figures.items()}
@@ -144,7 +147,7 @@ def merge(data: Path, report: Report, inputs: list[Path], dry_run: bool = False)
     text, changes = _edited(data, report, given)
     if changes and not dry_run:
         encoding = "utf-8-sig" if data.read_bytes().startswith(codecs.BOM_UTF8) else "utf-8"
-        write_all({data: lambda temp: _write_checked(temp, text, encoding)})
+        write_all({data: lambda temp: _write_checked(temp, data, text, encoding)})
     units = tuple(
         (state.unit, "已交回" if returned.get(state.unit) else "空表" if state.unit in returned else "未交回", len(state.filled), len(state.empty))
         for state in collection_state(merged)
@@ -206,7 +209,9 @@ def read_number(answer: layout.Answer, figure: Figure) -> Decimal | None:
             return None
         number = parsed
     else:
-        raise ValueError(f"“{raw}”不是数字，请只填阿拉伯数字（如 1020）")
+        raise ValueError(f"“{_shortened(raw)}”不是数字，请只填阿拉伯数字（如 1020）")
+    if not number.is_finite() or abs(number) >= _TOO_LARGE:
+        raise ValueError(f"“{_shortened(raw)}”不是合理的数值（超过 {_TOO_LARGE:,} 的上限）；请只填阿拉伯数字，如 1020")
     number = _tidy(number)
     if percent and not figure.over_100 and not 0 <= number <= 100:
         raise ValueError(f"百分数 {_plain(number)} 不在 0 至 100 之间；只填数值，如 98.5")
@@ -215,7 +220,7 @@ def read_number(answer: layout.Answer, figure: Figure) -> Decimal | None:
 
 def _from_text(raw: str, figure: Figure, percent: bool) -> Decimal | None:
     """A number written as text: full-width digits, thousands separators, a % or the unit."""
-    shown = raw.strip()
+    shown = _shortened(raw.strip())
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))
     if not text:
         return None
@@ -233,6 +238,12 @@ def _from_text(raw: str, figure: Figure, percent: bool) -> Decimal | None:
             raise ValueError(f"“{shown}”不是数字：逗号应三位一个（如 1,020），也可以不写逗号")
         raise ValueError(f"“{shown}”不是数字，请只填阿拉伯数字（如 1020）；暂时没有数的请留空")
     return Decimal(text)
+
+
+def _shortened(raw: object) -> str:
+    """A cell's content for a message: a long one cut, its length said."""
+    text = str(raw)
+    return text if len(text) <= 20 else f"{text[:8]}…（共 {len(text)} 个字符）"
 
 
 def _tidy(number: Decimal) -> Decimal:
@@ -341,7 +352,11 @@ def _edit(node: Node, new: str, newline: str) -> tuple[int, int, str]:
     return first.index, first.index, f"value: {new}{separator}"
 
 
-def _write_checked(temp: Path, text: str, encoding: str) -> None:
+def _write_checked(temp: Path, data: Path, text: str, encoding: str) -> None:
     """Write the new text and make sure it still loads before it replaces the data file."""
     temp.write_text(text, encoding=encoding, newline="")
-    load(temp)
+    try:
+        load(temp)
+    except DataError as error:  # name the data file: the temporary file is gone when this is read
+        location = error.location and Location(data, error.location.line, error.location.column)
+        raise DataError(location, f"合并后的数据文件无法读取，未作改动：{error.message}") from None
