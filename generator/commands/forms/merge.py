@@ -197,7 +197,7 @@ def read_number(answer: layout.Answer, figure: Figure) -> Decimal | None:
         return None
     if isinstance(raw, (datetime.date, datetime.time, datetime.timedelta)):
         raise ValueError("被表格软件识别成了日期或时间；请把单元格格式设为“常规”，再重新填写数字")
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and (isinstance(raw, int) or math.isfinite(raw)):
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         if "%" in _QUOTED.sub("", answer.number_format):  # Excel keeps 98.5% as 0.985
             number *= 100
