@@ -91,7 +91,7 @@ class Archive:
             raise refuse(path, f"这个{what}设置了打开密码（已加密），无法读取；请在 WPS/Excel/Word 中取消密码后另存，再试")
 
     def broken(self) -> DataError:
-        return refuse(self.path, f"不是完好的{self.what}（文件已损坏，或只是改了扩展名）；请用 WPS/Office 打开后重新保存，再试")
+        return refuse(self.path, f"这个文件不是完好的{self.what}：已损坏，或只是改了扩展名；请用 WPS/Office 打开后重新保存，再试")
 
     def read(self, name: str) -> bytes:
         """One member, inflated in chunks: stopped at MAX_MEMBER or when the budget is spent."""

@@ -2,33 +2,32 @@
 
 Each reader returns the report's paragraphs in order, a table's rows as tab-separated lines (as
 the text writer lays them out), with where each was found (第3段, 第2页) for the messages. Every
-reader is bounded: a DOCX's zip members are checked before anything is unpacked, pdftotext runs
-under a time limit, and XML is parsed without entities or network access.
+reader is bounded: a DOCX is inflated within the caps of generator/incoming.py, pdftotext runs
+under a time, memory and output limit, and XML is parsed without entities or network access.
 """
 from __future__ import annotations
 
-import io
+import codecs
 import re
+import resource
 import shutil
+import signal
 import statistics
 import subprocess
-import zipfile
-import zlib
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree, html
 
+from generator import incoming
 from generator.chinese import HAN
 from generator.errors import DataError
 from generator.importer.pageinfo import fields
 
-MAX_UNPACKED = 200 * 1024 * 1024  # all members of a .docx, as its zip directory declares them
-MAX_DOCUMENT_XML = 50 * 1024 * 1024  # word/document.xml of a long report is a few MB
-MAX_RATIO = 100  # Word's XML compresses 5 to 20 times; a zip bomb a thousand times
-MAX_MEMBERS = 10_000
 PDF_SECONDS = 60
+MAX_PDF_TEXT = 24 * 1024 * 1024  # pdftotext's word boxes of a 300-page report: about 15 MB
 MAX_PDF_PAGES = 300
 
 
@@ -49,52 +48,19 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 # Subtrees whose text is not the paragraph's own: deleted revisions, text boxes, alternatives.
 _SKIP = frozenset({_W + "del", _W + "moveFrom", _W + "txbxContent", _W + "p", _W + "tbl", _MC_FALLBACK,
                    _W + "rPr", _W + "pPr", _W + "instrText", _W + "footnoteReference", _W + "endnoteReference"})
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
 
 
 def docx_paragraphs(path: Path, raw: bytes) -> list[Paragraph]:
-    """Paragraphs of word/document.xml in order, after checking the zip cannot unpack to gigabytes."""
-    not_docx = "不是有效的 Word .docx 文件（可能已损坏，或只是改了扩展名）；请用 Word/WPS 打开后另存为 .docx，或把正文复制到 .txt 文件"
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = archive.infolist()
-            _check_members(path, members)
-            try:
-                document = archive.getinfo("word/document.xml")
-            except KeyError:
-                raise _refuse(path, "文件里没有正文部分（word/document.xml），不是完整的 Word 文档；请用 Word/WPS 打开后另存为 .docx") from None
-            xml = archive.read(document)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
-        raise _refuse(path, not_docx) from None
-    try:
-        root = etree.fromstring(xml, _XML)
-    except etree.XMLSyntaxError as error:
-        raise _refuse(path, f"文档的正文部分已损坏（XML 第{error.lineno}行：格式错误）；请用 Word/WPS 打开、修复后另存为 .docx") from None
+    """Paragraphs of word/document.xml in order, inflated within the caps of generator/incoming.py."""
+    archive = incoming.Archive(path, raw, "Word 文档")
+    if "word/document.xml" not in archive.names:
+        raise _refuse(path, "文件里没有正文部分（word/document.xml），不是完整的 Word 文档；请用 Word/WPS 打开后另存为 .docx")
+    root = archive.xml("word/document.xml")
     body = root.find(_W + "body")
     if body is None:
         raise _refuse(path, "文档的正文部分是空的（word/document.xml 中没有 w:body）；请用 Word/WPS 打开后另存为 .docx")
     lines = list(_blocks(body))
     return [Paragraph(text, f"第{n}段") for n, text in enumerate(lines, 1)]
-
-
-def _check_members(path: Path, members: list[zipfile.ZipInfo]) -> None:
-    """Refuse a zip whose declared sizes could exhaust memory, before anything is unpacked."""
-    declared = sum(member.file_size for member in members)
-    bomb = next((m for m in members if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)), None)
-    if declared > MAX_UNPACKED:
-        why = f"解压后共 {declared // 1024 // 1024} MB，上限 {MAX_UNPACKED // 1024 // 1024} MB"
-    elif bomb is not None:
-        why = f"其中 {bomb.filename} 压缩了 {bomb.file_size // max(bomb.compress_size, 1)} 倍，Word 文件一般不过 20 倍"
-    elif len(members) > MAX_MEMBERS:
-        why = f"有 {len(members)} 个部件，上限 {MAX_MEMBERS} 个"
-    else:
-        why = ""
-    if why:
-        raise _refuse(path, f"这个 .docx 文件解压后过大（{why}），不像一份报告，为安全起见不予读取；"
-                            "请用 Word/WPS 打开后另存为 .docx，或把正文复制到 .txt 文件")
-    document = next((m for m in members if m.filename == "word/document.xml"), None)
-    if document is not None and document.file_size > MAX_DOCUMENT_XML:
-        raise _refuse(path, f"文档正文部分解压后有 {document.file_size / 1024 / 1024:.0f} MB，超过 {MAX_DOCUMENT_XML // 1024 // 1024} MB 的上限；请把正文复制到 .txt 文件再导入")
 
 
 def _blocks(container: etree._Element) -> list[str]:
@@ -171,15 +137,21 @@ def pdf_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
     if command is None:
         raise _refuse(path, "读取 PDF 需要 pdftotext 命令（poppler-utils 软件包），本机没有安装；请运行 make setup "
                       "或 sudo apt-get install poppler-utils，或把 PDF 中的文字复制到 .txt 文件再导入")
-    try:
-        done = subprocess.run([command, "-bbox-layout", "-enc", "UTF-8", "-q", "-l", str(MAX_PDF_PAGES + 1), str(path), "-"],
-                              capture_output=True, timeout=PDF_SECONDS, check=False)
-    except subprocess.TimeoutExpired:
-        raise _refuse(path, f"pdftotext 读取这个 PDF 超过了 {PDF_SECONDS} 秒，已停止；请把其中的文字复制到 .txt 文件再导入") from None
-    if done.returncode != 0 or not done.stdout.strip():
+    with tempfile.TemporaryFile() as output:
+        try:
+            done = subprocess.run([command, "-bbox-layout", "-enc", "UTF-8", "-q", "-l", str(MAX_PDF_PAGES + 1), str(path), "-"],
+                                  stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.DEVNULL, timeout=PDF_SECONDS, check=False,
+                                  preexec_fn=_pdftotext_limits)
+        except subprocess.TimeoutExpired:
+            raise _refuse(path, f"pdftotext 读取这个 PDF 超过了 {PDF_SECONDS} 秒，已停止；请把其中的文字复制到 .txt 文件再导入") from None
+        output.seek(0)
+        text = output.read(MAX_PDF_TEXT + 1)
+    if done.returncode == -signal.SIGXFSZ or len(text) > MAX_PDF_TEXT:
+        raise _refuse(path, f"这个 PDF 的文字层超过 {MAX_PDF_TEXT // 1024 // 1024} MB，不像一份报告，为安全起见不予读取；请把其中的文字复制到 .txt 文件再导入")
+    if done.returncode != 0 or not text.strip():
         raise _refuse(path, "无法读取这个 PDF 中的文字（文件已损坏或加密）；请用阅读器打开，把文字复制到 .txt 文件再导入")
     try:
-        root = etree.fromstring(done.stdout, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True))
+        root = etree.fromstring(text, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True))
     except etree.XMLSyntaxError:
         raise _refuse(path, "无法读取这个 PDF 中的文字；请用阅读器打开，把文字复制到 .txt 文件再导入") from None
     pages = list(root.iter(_XHTML + "page"))
@@ -190,6 +162,13 @@ def pdf_paragraphs(path: Path) -> tuple[list[Paragraph], list[str]]:
         raise _refuse(path, "这个 PDF 中没有可以读取的文字（可能是扫描件，只有图片）；请先用文字识别（OCR）转成文字，再存为 .txt 导入")
     lines, left_out = _without_page_furniture(lines)
     return _pdf_paragraph_runs(lines), left_out
+
+
+def _pdftotext_limits() -> None:
+    """pdftotext's output is a file of at most MAX_PDF_TEXT bytes (beyond it the kernel stops
+    the program), and its memory is capped: a small PDF can draw gigabytes of text."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_PDF_TEXT + 1, MAX_PDF_TEXT + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
 
 
 def _pdf_lines(pages: list[etree._Element]) -> list[_PdfLine]:
@@ -320,14 +299,29 @@ def _html_text(raw: bytes) -> str:
     """Decoded as the page declares (GB2312 pages as GB18030), else UTF-8, else GB18030."""
     head = raw[:4096].decode("ascii", "replace")
     declared = re.search(r"""charset\s*=\s*["']?([\w-]+)""", head, re.IGNORECASE)
-    names = [declared.group(1).lower()] if declared else []
-    names = ["gb18030" if n in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else n for n in names]
-    for name in [*names, "utf-8-sig", "gb18030"]:
+    names = [_web_encoding(declared.group(1))] if declared else []
+    for name in [*filter(None, names), "utf-8-sig", "gb18030"]:
         try:
             return re.sub(r"^\s*<\?xml[^>]*>", "", raw.decode(name))
         except (UnicodeDecodeError, LookupError):
             continue
     return raw.decode("utf-8", "replace")
+
+
+# Encodings of Chinese web pages; another declared name (a codec such as idna or punycode, or
+# none at all) is not trusted: the page is read as UTF-8, else GB18030.
+_WEB_ENCODINGS = frozenset({"utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5", "big5hkscs", "ascii",
+                            "iso8859-1", "iso8859-15", "cp1252"})
+
+
+def _web_encoding(declared: str) -> str | None:
+    """The codec of a declared charset (GB2312 and GBK pages as GB18030), None for any other."""
+    try:
+        name = codecs.lookup(declared).name
+    except (LookupError, ValueError):
+        return None
+    name = "gb18030" if name in ("gb2312", "gbk") else name
+    return name if name in _WEB_ENCODINGS else None
 
 
 def _runs(root: html.HtmlElement) -> list[_Run]:

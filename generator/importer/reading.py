@@ -3,8 +3,9 @@ saved web page (.html/.htm).
 
 A report is often copied from a government web page, so the page's own lines (打印, 关闭, …) are
 left out and its NFKC-folded punctuation is set full-width again before anything is recognised.
-Input is bounded before it is looked at: a file of more than 20 MB, or a "line" longer than any
-paragraph of a report, is refused with a message instead of being fed to the recognisers.
+Input is bounded before it is looked at (generator/incoming.py: a regular file of at most 20 MB,
+a capped number of paragraphs), and a "line" longer than any paragraph of a report is refused
+with a message instead of being fed to the recognisers.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import incoming
 from generator.chinese import CJK, normalize
-from generator.errors import DataError, describe_os_error
+from generator.errors import DataError
 from generator.importer.formats import Paragraph, docx_paragraphs, html_paragraphs, pdf_paragraphs
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -54,6 +56,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
         paragraphs, chrome = html_paragraphs(path, raw)
     else:
         paragraphs = [Paragraph(text, f"第{n}行") for n, text in enumerate(_decode(path, raw).splitlines(), 1)]
+    incoming.check_count(path, "paragraphs", len(paragraphs), "段落数")
     _check_lengths(path, paragraphs)
     lines = []
     for paragraph in paragraphs:
@@ -67,18 +70,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
 
 
 def _bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DataError(None, f"{path}：文件有 {size / 1024 / 1024:.0f} MB，超过导入的上限 {MAX_BYTES // 1024 // 1024} MB；"
-                                  "一份报告的文字通常不到 1 MB，请确认选对了文件，或只把正文存为 .txt 或 .docx 再导入")
-        return path.read_bytes()
-    except OSError as error:
-        raise DataError(None, f"{path}：无法读取这个文件（{_reason(error)}）") from None
-
-
-def _reason(error: OSError) -> str:
-    return describe_os_error(error).partition("；")[0].rpartition("：")[2]
+    return incoming.read_bytes(path, "报告", MAX_BYTES)
 
 
 def _kind(path: Path, raw: bytes) -> str:

@@ -218,7 +218,7 @@ def read(path: Path) -> Returned:
     openpyxl sees it, then streamed (read-only mode): only the rows and columns a form can have
     are looked at, so a cell written at row 1,048,576 costs nothing."""
     raw = incoming.read_bytes(path, "填报表", MAX_FORM_BYTES)
-    archive = incoming.Archive(path, raw, "填报表（.xlsx）")
+    archive = incoming.Archive(path, raw, "填报表")
     for name in sorted(archive.names):
         archive.read(name)
     try:
