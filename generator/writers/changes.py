@@ -60,4 +60,6 @@ def _pair_similar(old: Sequence[str], new: Sequence[str], olds: range, news: ran
 
 
 def _alike(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, tokens(a), tokens(b), autojunk=False).ratio() >= 0.5
+    matcher = difflib.SequenceMatcher(None, tokens(a), tokens(b), autojunk=False)
+    # the two upper bounds are cheap and decide most pairs of unrelated paragraphs
+    return matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5 and matcher.ratio() >= 0.5

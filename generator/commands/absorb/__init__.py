@@ -27,7 +27,7 @@ from generator.pipeline.resolve import resolve
 
 from . import reviewed as rv
 from .expected import Block, Builder
-from .plan import Planner, Problem, shorten
+from .plan import Planner, Problem, key, shorten
 from .verify import verify
 from .yamledit import apply
 
@@ -111,6 +111,7 @@ def absorb(data: Path, docx: Path, accept_changes: bool = False, dry_run: bool =
     source, root = yamlsource.read(data)
     report = load(data)
     blocks = Builder(report, resolve(report), root).build()
+    _alike_at_a_glance(data, docx, blocks, review)
     planner = Planner(source.text, root, report, blocks, review)
     _same_report(data, docx, report.meta.year, blocks, review, planner.align())
     planner.run()
@@ -144,6 +145,20 @@ def absorb(data: Path, docx: Path, accept_changes: bool = False, dry_run: bool =
         outputs = {data: lambda path: path.write_bytes(encoded.encode("utf-8")), **outputs}
     outcome.written = write_all(outputs)
     return outcome
+
+
+def _alike_at_a_glance(data: Path, docx: Path, blocks: list[Block], review: rv.Reviewed) -> None:
+    """A cheap test before any pairing of paragraphs (whose cost grows with both lengths): a
+    review has about as many paragraphs as the report it reviews and leaves some unchanged."""
+    theirs = len(review.blocks)
+    if theirs > 2 * len(blocks) + 50:
+        raise DataError(None, f"{docx} 与 {data} 不是同一份报告：审阅稿有 {theirs} 段，而数据生成的只有 {len(blocks)} 段；"
+                              f"请给出由这个数据文件生成、审阅后的 DOCX")
+    ours = {key(b.text, b.kind == "table") for b in blocks}
+    unchanged = sum(1 for b in review.blocks if key(b.text, b.is_table) in ours)
+    if len(blocks) >= 20 and unchanged < len(blocks) / 10:
+        raise DataError(None, f"{docx} 与 {data} 不是同一份报告：数据生成的 {len(blocks)} 段中只有 {unchanged} 段在审阅稿中原样出现；"
+                              f"请给出由这个数据文件生成、审阅后的 DOCX")
 
 
 def _same_report(data: Path, docx: Path, year: int, blocks: list[Block], review: rv.Reviewed, pairs: list[tuple[int | None, int | None]]) -> None:

@@ -9,12 +9,12 @@ its style's *name* and outline level, never the style id.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from generator import incoming
 from generator.chinese import CJK
 from generator.errors import DataError
 
@@ -32,6 +32,7 @@ def w(tag: str) -> str:
 # accepted), field codes, text boxes and drawings, alternative content.
 _SKIP = {w(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "instrText", "delInstrText", "txbxContent", "drawing", "pict", "object", "sdtPr", "fldData")}
 _SKIP.add(f"{{{MC_NS}}}AlternateContent")
+_CHARACTERS = {w("t"): "", w("tab"): "\t", w("noBreakHyphen"): "-"}  # w:t: its text
 _REVISIONS = (w("ins"), w("del"), w("moveFrom"), w("moveTo"))
 # A paragraph whose mark is deleted (the change accepted) or hidden (Word's style separator, how
 # a run-in heading is written) runs on into the next paragraph: one paragraph to the reader.
@@ -79,68 +80,79 @@ def clean(text: str) -> str:
 
 
 def read(path: Path) -> Reviewed:
-    """Read a DOCX, taking every pending tracked change as accepted (`revisions` says how many)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" not in names:
-                raise DataError(None, f"{path}：这个压缩文件里没有 Word 正文，不是 .docx 文档")
-            root = etree.fromstring(archive.read("word/document.xml"))
-            styles = _Styles(etree.fromstring(archive.read("word/styles.xml")) if "word/styles.xml" in names else None)
-            comments_xml = _comments_part(archive, names)
-    except zipfile.BadZipFile:
-        raise DataError(None, _not_docx(path)) from None
-    except (FileNotFoundError, IsADirectoryError):
-        raise DataError(None, f"{path}：没有这个文件；请检查审阅稿的文件名和所在的文件夹") from None
-    except etree.XMLSyntaxError as error:
-        raise DataError(None, f"{path}：文档已损坏，无法读取（{error.msg}）；请在 Word/WPS 中打开后重新保存为 .docx") from None
+    """Read a DOCX, taking every pending tracked change as accepted (`revisions` says how many).
+
+    The file is read within the caps of generator/incoming.py; text hidden in Word (which the
+    reviewers did not see) is refused, never taken into the data."""
+    raw = incoming.read_bytes(path, "审阅稿")
+    if not raw.startswith(b"PK"):
+        raise DataError(None, _not_docx(path, raw[:8]))
+    archive = incoming.Archive(path, raw, "审阅稿")
+    if "word/document.xml" not in archive.names:
+        raise DataError(None, f"{path}：这个压缩文件里没有 Word 正文，不是 .docx 文档")
+    root = archive.xml("word/document.xml")
+    styles = _Styles(archive.xml("word/styles.xml") if "word/styles.xml" in archive.names else None)
+    comments_xml = _comments_part(archive)
     body = root.find(w("body"))
     if body is None:
         raise DataError(None, f"{path}：文档中没有正文")
     revisions = _count_revisions(body)
+    incoming.check_count(path, "revisions", revisions, "修订")
     reader = _Reader(styles)
     reader.blocks_of(body)
+    incoming.check_count(path, "paragraphs", len(reader.blocks), "段落和表格")
+    if reader.hidden:
+        number, text = reader.hidden[0]
+        raise DataError(None, f"{path}：第{number}段有在 Word 中隐藏的文字“{_shown(text)}”{f'等 {len(reader.hidden)} 处' if len(reader.hidden) > 1 else ''}，"
+                              "审阅时看不到，不能写回；请在 Word/WPS 中全选正文，打开“字体”，取消勾选“隐藏”（并检查字号为 0 的文字），"
+                              "确认这些文字应当保留或删除后保存，再试")
     comments = tuple(_comments(comments_xml, reader.anchors)) if comments_xml is not None else ()
+    incoming.check_count(path, "comments", len(comments), "批注")
     return Reviewed(path, tuple(reader.blocks), comments, revisions, frozenset(reader.styles_used))
 
 
-def _not_docx(path: Path) -> str:
-    try:
-        head = path.read_bytes()[:8]
-    except OSError:
-        head = b""
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _not_docx(path: Path, head: bytes) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return f"{path}：这是旧的 Word 97-2003 文档（.doc）；请在 Word/WPS 中“另存为”Word 文档（.docx）后再试"
+        return f"{path}：这是旧的 Word 97-2003 文档（.doc），或设置了打开密码的文档；请在 Word/WPS 中取消密码、“另存为”Word 文档（.docx）后再试"
     if head.startswith(b"%PDF"):
         return f"{path}：这是 PDF 文件，不是 Word 文档；请给出审阅后保存的 .docx 文件"
     return f"{path}：不是 Word 文档（.docx）；请给出审阅后保存的 .docx 文件"
 
 
-def _comments_part(archive: zipfile.ZipFile, names: set[str]) -> etree._Element | None:
+def _comments_part(archive: incoming.Archive) -> etree._Element | None:
     target = "word/comments.xml"
-    if "word/_rels/document.xml.rels" in names:
-        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+    if "word/_rels/document.xml.rels" in archive.names:
+        rels = archive.xml("word/_rels/document.xml.rels")
         for rel in rels.iter(f"{{{REL_NS}}}Relationship"):
             if rel.get("Type") == COMMENTS_REL:
                 target = "word/" + rel.get("Target", "comments.xml").lstrip("/").removeprefix("word/")
-    return etree.fromstring(archive.read(target)) if target in names else None
+    return archive.xml(target) if target in archive.names else None
 
 
 def _count_revisions(body: etree._Element) -> int:
     """Tracked insertions and deletions of text, table rows and paragraph marks (a paragraph mark
-    counted only where no text of its paragraph is tracked, as Word lists them)."""
+    counted only where no text of its paragraph is tracked, as Word lists them). One pass: the
+    paragraphs with tracked text are noted first, their marks then looked up."""
     count = 0
+    marks: list[etree._Element] = []  # paragraphs whose mark is tracked
+    with_text: set[etree._Element] = set()  # elements holding tracked text or runs
     for element in body.iter(*_REVISIONS):
         parent = element.getparent()
         if parent.tag == w("trPr"):
             count += 1
         elif parent.tag == w("rPr"):
             paragraph = parent.getparent().getparent()
-            if paragraph is not None and not any(e.getparent().tag != w("rPr") for e in paragraph.iter(*_REVISIONS)):
-                count += 1
+            if paragraph is not None:
+                marks.append(paragraph)
         else:
             count += 1
-    return count
+            with_text.update(element.iterancestors())
+    return count + sum(1 for paragraph in marks if paragraph not in with_text)
 
 
 class _Styles:
@@ -199,6 +211,7 @@ class _Reader:
         self.anchors: dict[str, tuple[int, str]] = {}  # comment id → (block index, anchored text)
         self.pending_anchors: dict[str, str] = {}
         self.styles_used: set[str] = set()
+        self.hidden: list[tuple[int, str]] = []  # (number of the block it is in, hidden text)
 
     def blocks_of(self, container: etree._Element) -> None:
         for child in container:
@@ -217,7 +230,9 @@ class _Reader:
         self.carry = ""
 
     def paragraph(self, element: etree._Element) -> None:
-        text, anchors = paragraph_text(element)
+        text, anchors, hidden = paragraph_text(element)
+        if hidden.strip():
+            self.hidden.append((len(self.blocks) + 1, hidden))
         mark = element.find(f"{w('pPr')}/{w('rPr')}")
         if mark is not None and any(mark.find(w(tag)) is not None for tag in _JOINING_MARKS):
             self.carry += text
@@ -255,7 +270,9 @@ class _Reader:
             for cell in row.findall(w("tc")):
                 parts = []
                 for paragraph in cell.iter(w("p")):
-                    text, anchors = paragraph_text(paragraph)
+                    text, anchors, hidden = paragraph_text(paragraph)
+                    if hidden.strip():
+                        self.hidden.append((index + 1, hidden))
                     parts.append(text)
                     for comment_id, anchored in anchors.items():
                         self.anchors.setdefault(comment_id, (index, anchored))
@@ -268,31 +285,35 @@ class _Reader:
         self.blocks.append(Block(len(self.blocks) + 1, block.text, block.rows, block.style, block.heading))
 
 
-def paragraph_text(element: etree._Element) -> tuple[str, dict[str, str]]:
-    """A paragraph's text with pending changes accepted; and the text each comment is anchored to."""
+def paragraph_text(element: etree._Element) -> tuple[str, dict[str, str], str]:
+    """A paragraph's text with pending changes accepted; the text each comment is anchored to
+    (by offsets, kept as the text is walked once); and the text hidden in Word, left out."""
     parts: list[str] = []
+    hidden: list[str] = []
+    length = 0
     starts: dict[str, int] = {}
     ends: dict[str, int] = {}
 
     def walk(node: etree._Element) -> None:
+        nonlocal length
         for child in node:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIP:
                 continue
-            if tag == w("t"):
-                parts.append(child.text or "")
-            elif tag == w("tab"):
-                parts.append("\t")
-            elif tag == w("noBreakHyphen"):
-                parts.append("-")
+            if tag == w("r") and _invisible(child):
+                hidden.append("".join(t.text or "" for t in child.iter(w("t"))))
+            elif tag in _CHARACTERS:
+                part = (child.text or "") if tag == w("t") else _CHARACTERS[tag]
+                parts.append(part)
+                length += len(part)
             elif tag == w("commentRangeStart"):
-                starts[child.get(w("id"), "")] = len("".join(parts))
+                starts[child.get(w("id"), "")] = length
             elif tag == w("commentRangeEnd"):
-                ends[child.get(w("id"), "")] = len("".join(parts))
+                ends[child.get(w("id"), "")] = length
             elif tag == w("commentReference"):
                 comment_id = child.get(w("id"), "")
                 starts.setdefault(comment_id, 0)
-                ends.setdefault(comment_id, len("".join(parts)))
+                ends.setdefault(comment_id, length)
             else:
                 walk(child)
 
@@ -301,7 +322,20 @@ def paragraph_text(element: etree._Element) -> tuple[str, dict[str, str]]:
     anchors = {cid: text[start:ends.get(cid, len(text))] for cid, start in starts.items()}
     for cid, end in ends.items():
         anchors.setdefault(cid, text[:end])
-    return text, anchors
+    return text, anchors, "".join(hidden)
+
+
+def _invisible(run: etree._Element) -> bool:
+    """A run Word does not show: hidden (w:vanish, w:specVanish) or set in a size of nothing."""
+    properties = run.find(w("rPr"))
+    if properties is None:
+        return False
+    for tag in ("vanish", "specVanish"):
+        mark = properties.find(w(tag))
+        if mark is not None and mark.get(w("val"), "true") not in ("0", "false", "off"):
+            return True
+    size = properties.find(w("sz"))
+    return size is not None and size.get(w("val"), "") in ("0", "1")
 
 
 def _comments(root: etree._Element, anchors: dict[str, tuple[int, str]]) -> list[Comment]:

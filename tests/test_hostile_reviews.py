@@ -1,0 +1,131 @@
+"""A reviewed DOCX is read within the caps every incoming file has (generator/incoming.py), in
+work that grows linearly with it, and text a reviewer could not see never comes back: each
+hostile review ends in one located Chinese line under the 1 GiB / 10 s limit of tests/hostile.py,
+with the data file untouched."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from generator.pipeline import open_report
+from generator.writers import docx as docx_writer
+
+from .helpers import SAMPLE
+from .hostile import run
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _with_paragraph_xml(members: dict[str, bytes], inner: str) -> dict[str, bytes]:
+    """The document with `inner` (runs, revisions, markers) added to its first body paragraph
+    that holds text."""
+    document = members["word/document.xml"].decode()
+    at = document.index("<w:r>", document.index("<w:body>"))
+    return {**members, "word/document.xml": (document[:at] + inner + document[at:]).encode()}
+
+
+def _flag_encrypted(path: Path) -> Path:
+    raw = bytearray(path.read_bytes())
+    for match in re.finditer(rb"PK\x03\x04|PK\x01\x02", bytes(raw)):
+        raw[match.start() + (6 if raw[match.start() + 2] == 3 else 8)] |= 1
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _corrupt(path: Path) -> Path:
+    raw = bytearray(path.read_bytes())
+    start = raw.index(b"word/document.xml") + len(b"word/document.xml") + 40
+    raw[start:start + 200] = bytes(200)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _unrelated(path: Path, paragraphs: int) -> Path:
+    document = docx.Document()
+    for n in range(paragraphs):
+        document.add_paragraph(f"第{n}条　这是另一份材料的第{n}段，讲的是别的事情，编号{n * 7919 % 10007}。")
+    document.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reviews")
+    data = folder / "data" / "2024.yaml"
+    data.parent.mkdir()
+    shutil.copy(SAMPLE, data)
+    loaded = open_report(data)
+    base = folder / "review.docx"
+    docx_writer.write(loaded.document, loaded.profile, base)
+    members = _members(base)
+    fifo = folder / "fifo.docx"
+    os.mkfifo(fifo)
+    insertions = "".join(f'<w:ins w:id="{n}" w:author="甲" w:date="2025-01-01T00:00:00Z"><w:r><w:t>增</w:t></w:r></w:ins>' for n in range(1000, 19000))
+    open_ranges = "".join(f'<w:commentRangeStart w:id="{n}"/><w:r><w:t>字</w:t></w:r>' for n in range(30000))
+    (folder / "report.pdf").write_bytes(b"%PDF-1.7\n" + bytes(100))
+    cases = {
+        "zip-bomb": _zip(folder / "bomb.docx", _with_paragraph_xml(members, "<w:r><w:t>" + " " * 60_000_000 + "</w:t></w:r>")),
+        "fifo": fifo,
+        "device": Path("/dev/zero"),
+        "encrypted": _flag_encrypted(_zip(folder / "encrypted.docx", members)),
+        "corrupt-member": _corrupt(_zip(folder / "corrupt.docx", members)),
+        "pdf": folder / "report.pdf",
+        "hidden-run": _zip(folder / "hidden.docx", _with_paragraph_xml(members, "<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的字</w:t></w:r>")),
+        "zero-size-run": _zip(folder / "tiny.docx", _with_paragraph_xml(members, '<w:r><w:rPr><w:sz w:val="0"/></w:rPr><w:t>看不见的字</w:t></w:r>')),
+        "many-revisions": _zip(folder / "revisions.docx", _with_paragraph_xml(members, insertions)),
+        "too-many-revisions": _zip(folder / "more-revisions.docx", _with_paragraph_xml(members, insertions * 2)),
+        "open-comment-ranges": _zip(folder / "ranges.docx", _with_paragraph_xml(members, open_ranges)),
+        "unrelated-5000": _unrelated(folder / "unrelated.docx", 5000),
+        "entity": _zip(folder / "entity.docx", {**members, "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + b"x" * 1000 + b'"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><w:document ' + W_NS.encode() + b"><w:body><w:p><w:r><w:t>&c;&c;&c;</w:t></w:r></w:p></w:body></w:document>"}),
+    }
+    return data, cases
+
+
+# Each case and the words of the one line it ends in.
+CASES = {
+    "zip-bomb": "word/document.xml 解压后超过 50 MB",
+    "fifo": "这是管道或设备，不是普通文件，不能作为审阅稿读取",
+    "device": "这是管道或设备，不是普通文件，不能作为审阅稿读取",
+    "encrypted": "设置了打开密码",
+    "corrupt-member": "这个文件不是完好的审阅稿",
+    "pdf": "这是 PDF 文件，不是 Word 文档",
+    "hidden-run": "第1段有在 Word 中隐藏的文字“隐藏的字”，审阅时看不到，不能写回",
+    "zero-size-run": "有在 Word 中隐藏的文字“看不见的字”",
+    "many-revisions": "审阅稿中还有 18000 处修订没有接受或拒绝",
+    "too-many-revisions": "修订超过 20000 处修订（上限）",
+    "open-comment-ranges": "",
+    "unrelated-5000": "不是同一份报告：审阅稿有 5000 段",
+    "entity": "",
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_hostile_review_ends_in_one_line(made, case):
+    data, cases = made
+    before = data.read_bytes()
+    ended = run("absorb", str(data), str(cases[case]), cwd=data.parent.parent)
+    if CASES[case]:
+        message = ended.error_line()
+        assert message.startswith(f"错误：{cases[case]}") and CASES[case] in message, message
+    else:  # read, and its edits refused where they cannot go (absorb lists each such edit)
+        assert ended.returncode in (0, 2) and "Traceback" not in ended.stderr, ended.stderr[-800:]
+        assert "内部错误" not in ended.stderr and ended.stderr.startswith("错误："), ended.stderr
+    assert data.read_bytes() == before
