@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import incoming
 from generator.atomic import write_all
 from generator.errors import DataError
 from generator.pipeline import yamlsource
@@ -80,6 +81,9 @@ class Outcome:
                 *(f"  {problem}" for problem in self.problems)]
 
 
+MAX_RECORD_BYTES = 64 * 1024  # a record is about 300 bytes
+
+
 def record_path(data: Path) -> Path:
     """The record of the last DOCX absorbed into a data file: data/.2025.absorbed.json."""
     return data.with_name(f".{data.stem}.absorbed.json")
@@ -89,9 +93,9 @@ def last_absorbed(data: Path) -> dict[str, object] | None:
     """The record of the last absorb into `data`, or None; `changed_since` tells whether the data
     file was edited after it."""
     try:
-        record = json.loads(record_path(data).read_text(encoding="utf-8"))
-        current = hashlib.sha256(data.read_bytes()).hexdigest()
-    except (OSError, ValueError):
+        record = json.loads(incoming.read_bytes(record_path(data), "写回记录", MAX_RECORD_BYTES).decode("utf-8"))
+        current = hashlib.sha256(incoming.read_bytes(data, "数据文件", yamlsource.MAX_BYTES)).hexdigest()
+    except (DataError, ValueError, RecursionError):  # absent, no regular file, too large, not JSON, nested too deep
         return None
     if not isinstance(record, dict):
         return None

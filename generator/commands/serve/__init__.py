@@ -22,6 +22,7 @@ def run(host: str, port: int, data_dir: Path, out_dir: Path) -> None:
     listener = listen(host, port)
     import uvicorn
 
+    from generator.commands.serve import connections
     from generator.commands.serve.app import EVERY_ADDRESS, create_app
     from generator.commands.serve.state import Site
 
@@ -29,8 +30,7 @@ def run(host: str, port: int, data_dir: Path, out_dir: Path) -> None:
     print(f"审阅页面：http://{shown}:{port}/（按 Ctrl+C 停止）", flush=True)
     if host not in LOOPBACK:
         print(f"注意：正在监听 {host}，凡能连到本机的人都能看到这些报告（没有登录）", file=sys.stderr, flush=True)
-    config = uvicorn.Config(create_app(Site(data_dir, out_dir), host), log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[listener])
+    uvicorn.Server(connections.config(create_app(Site(data_dir, out_dir), host))).run(sockets=[listener])
 
 
 def listen(host: str, port: int) -> socket.socket:

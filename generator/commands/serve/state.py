@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -30,13 +32,14 @@ from pathlib import Path
 
 import watchfiles
 
-from generator import errors
+from generator import errors, incoming
 from generator.atomic import write_all
 from generator.chinese import years_in
 from generator.commands.absorb import last_absorbed
 from generator.commands.serve.job import Broken, Built, Download, Job, Message, Page, Rendered, Unsettled, digest
 from generator.commands.serve.preview import Picture
 from generator.commands.serve.worker import Outcome, Worker
+from generator.pipeline import yamlsource
 
 log = logging.getLogger(__name__)
 
@@ -116,13 +119,13 @@ class Site:
     def refresh(self) -> None:
         """Take every year whose inputs changed and have settled; forget years whose file is gone.
         Only <4 digits>.yaml files are years (absorb's records beside them are not)."""
-        paths = years_in(self.data_dir)
+        paths = {year: path for year, path in years_in(self.data_dir).items() if _regular(path)}  # not a FIFO or device
         years = {year: self.years.get(year) or Year(year, path) for year, path in paths.items()}
         if years.keys() != self.years.keys():
             self.years = years  # replaced whole: request handlers may be iterating the old one
             self._bump()
         for state in years.values():
-            record = absorbed(state.path)
+            record = absorbed(state.path)  # never raises: a bad record is no record
             if record != state.absorbed:
                 state.absorbed = record
                 self._bump(state)
@@ -138,7 +141,13 @@ class Site:
         self._wait()
         for year, inputs in due.items():  # oldest first: a year's file is loaded before the next year needs it
             if _inputs(years[year].path, paths.get(year - 1)) == inputs:
-                self._take(years[year], inputs, paths.get(year - 1))
+                try:
+                    self._take(years[year], inputs, paths.get(year - 1))
+                except Exception:  # a bug met by one year's file must not hold the other years up
+                    log.exception("刷新 %s 失败", years[year].path)
+                    years[year].error = f"{years[year].path}：生成页面时出现意外错误，已跳过这一年度；其他年度不受影响。请检查最近的修改后再保存。"
+                    years[year].inputs = inputs
+                    self._bump(years[year])
 
     def _refresh_logged(self) -> None:
         try:
@@ -213,8 +222,12 @@ class Site:
 
 def absorbed(path: Path) -> Absorbed | None:
     """What absorb's record says of the data file, or None when there is none (or it is not
-    a record absorb wrote)."""
-    record = last_absorbed(path)
+    a record absorb wrote: corrupt, nested, huge or no regular file)."""
+    try:
+        record = last_absorbed(path)
+    except Exception:  # whatever the record holds, the page goes on
+        log.exception("读取 %s 的写回记录失败", path)
+        return None
     if record is None:
         return None
     docx, at = record.get("docx"), record.get("absorbed_at")
@@ -240,7 +253,15 @@ def _inputs(path: Path, last: Path | None) -> tuple[str, str]:
 
 
 def _read(path: Path) -> bytes:
+    """A data file's bytes; nothing for one gone, too large, or replaced by a FIFO or device."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return incoming.read_bytes(path, "数据文件", yamlsource.MAX_BYTES)
+    except errors.DataError:
         return b""
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
