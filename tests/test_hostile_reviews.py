@@ -8,9 +8,11 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
+import docx.document
 import pytest
 
 from generator.pipeline import open_report
@@ -128,4 +130,60 @@ def test_a_hostile_review_ends_in_one_line(made, case):
     else:  # read, and its edits refused where they cannot go (absorb lists each such edit)
         assert ended.returncode in (0, 2) and "Traceback" not in ended.stderr, ended.stderr[-800:]
         assert "内部错误" not in ended.stderr and ended.stderr.startswith("错误："), ended.stderr
+    assert data.read_bytes() == before
+
+
+# -- a reviewer's ordinary edits get ordinary answers ---------------------------------------
+
+TABLE = "body:\n  - table:\n      header: [项目, 数量]\n      rows:\n        - [审结, \"{{ 审结 }}\"]\n"
+
+
+def _edited_review(tmp_path: Path, edit: Callable[[docx.document.Document], None]) -> tuple[Path, Path]:
+    from .datafiles import GOOD
+
+    data = tmp_path / "2024.yaml"
+    data.write_text(GOOD.replace("body:\n", TABLE), encoding="utf-8")
+    loaded = open_report(data)
+    review = tmp_path / "审阅稿.docx"
+    docx_writer.write(loaded.document, loaded.profile, review)
+    document = docx.Document(str(review))
+    edit(document)
+    document.save(str(review))
+    return data, review
+
+
+def _retyped(old: str, new: str) -> Callable[[docx.document.Document], None]:
+    def edit(document: docx.document.Document) -> None:
+        paragraph = next(p for p in document.paragraphs if "全年审结" in p.text)
+        text = paragraph.text.replace(old, new)
+        for run_ in paragraph.runs[1:]:
+            run_._r.getparent().remove(run_._r)
+        paragraph.runs[0].text = text
+    return edit
+
+
+def _header_only(document: docx.document.Document) -> None:
+    for row in list(document.tables[0].rows)[1:]:
+        row._tr.getparent().remove(row._tr)
+
+
+@pytest.mark.parametrize("edit, written", [
+    (_retyped("130", "１３１"), "审结: {value: 131, unit: 件, last_year: 78}"),
+    (_retyped("130", "0131"), "审结: {value: 131, unit: 件, last_year: 78}"),
+    (_header_only, "      rows: []\n"),
+], ids=["full-width-digits", "leading-zeros", "header-only-table"])
+def test_ordinary_edits_are_written_as_merge_reads_them(tmp_path, edit, written):
+    data, review = _edited_review(tmp_path, edit)
+    ended = run("absorb", str(data), str(review), cwd=tmp_path)
+    assert ended.returncode == 0, ended.stderr
+    assert written in data.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("typed, brace", [("{131件", "{"), ("131}件", "}")])
+def test_a_brace_typed_beside_a_number_is_named_as_the_edit_to_undo(tmp_path, typed, brace):
+    data, review = _edited_review(tmp_path, _retyped("130件", typed))
+    before = data.read_bytes()
+    ended = run("absorb", str(data), str(review), cwd=tmp_path)
+    assert ended.returncode == 2 and "内部错误" not in ended.stderr and "Traceback" not in ended.stderr
+    assert f"数字“审结”（“130件”）改成了“{typed}”，其中多了一个“{brace}”；数字旁边不能有花括号，请在 Word 中删去它再保存" in ended.stderr
     assert data.read_bytes() == before

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -224,11 +225,22 @@ def apply(ref: TextRef, edits: list[tuple[int, int, str]]) -> Change:
     return change
 
 
+_DIGITS = re.compile(r"(?<![\d.．])\d+")  # \d: any script's digits, full-width ones too
+
+
+def plain_numbers(text: str) -> str:
+    """Each number's digits as ASCII, without leading zeros (the fraction's digits are kept)."""
+    return _DIGITS.sub(lambda m: "".join(str(unicodedata.decimal(c)) for c in m.group()).lstrip("0") or "0", text)
+
+
 def _unreadable(change: Change, expression: Expression, new: str) -> None:
     """A figure's number rewritten as something that is not a number of its form is no value to
     write; a computed output rewritten at all is a conflict (verify.py tells which)."""
     if expression.figure is None:
         change.computed.append((expression, new))
+    elif brace := next((c for c in new if c in "{}"), None):
+        change.problems.append(f"数字“{expression.figure}”（“{expression.text}”）改成了“{new}”，其中多了一个“{brace}”；"
+                               f"数字旁边不能有花括号，请在 Word 中删去它再保存，或直接修改数据文件")
     else:
         change.problems.append(f"数字“{expression.figure}”（“{expression.text}”）改成了“{new}”，读不出新的数值；"
                                f"请写成“{expression.text}”这样的阿拉伯数字加单位，或直接修改数据文件")
@@ -267,7 +279,9 @@ def _regions(ref: TextRef, edits: list[tuple[int, int, str]]) -> list[tuple[int,
 
 
 def _value(digits: str, scale: int) -> str:
-    """The value to write for a number as shown (20余万 with display 余万 is 200000)."""
+    """The value to write for a number as shown (20余万 with display 余万 is 200000); digits
+    typed full-width by a Chinese input method, and leading zeros, as merge reads them (０１３１ → 131)."""
+    digits = plain_numbers(digits)
     if scale == 1:
         return digits
     try:

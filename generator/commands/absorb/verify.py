@@ -20,7 +20,7 @@ from generator.writers.changes import align
 from . import reviewed as rv
 from .expected import Block, Builder, Expression
 from .plan import Planner, Problem, comparable, describe, key
-from .textedit import opcodes
+from .textedit import opcodes, plain_numbers
 
 
 def verify(text: str, data: Path, review: rv.Reviewed, planner: Planner) -> tuple[list[Problem], list[str]]:
@@ -33,7 +33,7 @@ def verify(text: str, data: Path, review: rv.Reviewed, planner: Planner) -> tupl
             _, root = yamlsource.read(path)
             blocks = Builder(report, resolve(report), root).build()
         except DataError as error:
-            return [Problem(None, f"内部错误：写回后的数据文件无法读取（{error.message}），数据文件未作修改")], []
+            return [Problem(None, f"按审阅稿改动后，数据文件将无法读取（{error.message}）；这些改动请直接在数据文件中修改，数据文件未作修改")], []
     old_of = {j: i for i, j in planner.pairs if i is not None and j is not None}
     problems: list[Problem] = []
     notes: list[str] = []
@@ -50,10 +50,11 @@ def verify(text: str, data: Path, review: rv.Reviewed, planner: Planner) -> tupl
             continue
         old = planner.old[old_of[j]] if j in old_of else None
         items = _has_items(blocks[n]) or (old is not None and _has_items(old))
-        built, expected = comparable(blocks[n].text, items), comparable(wanted.text, items)
+        # numbers compared as merge reads them: ０１３１ typed, 131 written
+        built, expected = plain_numbers(comparable(blocks[n].text, items)), plain_numbers(comparable(wanted.text, items))
         if built == expected:
             continue
-        before = comparable(old.text, items) if old is not None else None
+        before = plain_numbers(comparable(old.text, items)) if old is not None else None
         shown = describe(expected, built)
         if before is not None and _untouched(before, expected, built):
             notes.append(f"第{wanted.number}段没有改动，但引用的数字变了，写回后将随之变为：{shown}")
