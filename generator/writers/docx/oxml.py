@@ -108,11 +108,11 @@ def set_fonts(rPr: BaseOxmlElement, east_asian: str, western: str | None = None)
     the same).
 
     python-docx's `font.name` sets only ascii/hAnsi; Chinese text is drawn in the `w:eastAsia`
-    font. Punctuation such as “ ” — … falls in ranges Word may draw in either font: the
+    font. All four attributes are stated, so that no script falls back to a theme font. Punctuation such as “ ” — … falls in ranges Word may draw in either font: the
     eastAsia hint gives it the Chinese font, full width, as Chinese Word writes it.
     """
     latin = western or east_asian
-    set_child(rPr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, hint="eastAsia")
+    set_child(rPr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin, hint="eastAsia")
 
 
 def set_tabs(pPr: BaseOxmlElement, *stops: tuple[str, int]) -> None:
@@ -120,15 +120,6 @@ def set_tabs(pPr: BaseOxmlElement, *stops: tuple[str, int]) -> None:
     tabs = set_child(pPr, "w:tabs")
     for alignment, position in stops:
         tabs.append(_element("w:tab", val=alignment, pos=position))
-
-
-def mark_hidden(pPr: BaseOxmlElement) -> None:
-    """Hide the paragraph's mark the way Word's style separator does (w:vanish + w:specVanish):
-    the next paragraph's text runs on in the same line, while this paragraph keeps its own
-    style, so a run-in heading shows in the navigation pane and the table of contents."""
-    properties = set_child(pPr, "w:rPr")
-    set_child(properties, "w:vanish")
-    set_child(properties, "w:specVanish")
 
 
 def remove_child(parent: BaseOxmlElement, tag: str) -> None:
@@ -154,6 +145,24 @@ def font_table(fonts: list[dict[str, str]]) -> bytes:
             etree.SubElement(entry, f"{{{w}}}panose1", {f"{{{w}}}val": font["panose"]})
         for tag in ("charset", "family", "pitch"):
             etree.SubElement(entry, f"{{{w}}}{tag}", {f"{{{w}}}val": font[tag]})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def theme_fonts(theme: bytes, heading: tuple[str, str], body: tuple[str, str]) -> bytes:
+    """word/theme/theme1.xml with its major (headings) and minor (body) fonts the 公文 fonts,
+    each given as (Chinese, western): a style or a pasted run that names a theme font then gets
+    the same font in Word, WPS and LibreOffice, not Calibri or MS Mincho."""
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    root = etree.fromstring(theme)
+    for scheme, (chinese, western) in (("majorFont", heading), ("minorFont", body)):
+        for fonts in root.iter(f"{{{a}}}{scheme}"):
+            for tag, face in (("latin", western), ("ea", chinese), ("cs", western)):
+                element = fonts.find(f"{{{a}}}{tag}")
+                if element is not None:
+                    element.set("typeface", face)
+            for element in fonts.findall(f"{{{a}}}font"):
+                if element.get("script") == "Hans":
+                    element.set("typeface", chinese)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
