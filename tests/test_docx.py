@@ -434,13 +434,16 @@ def test_page_numbers_alternate_one_character_in_from_the_outer_edge(report):
     assert style.find("w:rPr/w:spacing", NS).get(w("val")) == "0"  # not the body's −0.25 pt
 
 
-def test_page_number_line_starts_7_mm_below_the_type_area(report):
-    """Footer distance + the number's 14 pt line = the bottom margin − 7 mm."""
+def test_page_number_dash_7_mm_below_the_type_area(report):
+    """The dash 0.7 em above the bottom of the number's exact 14 pt line, whose bottom is the
+    footer distance: (35 − 7) mm − 9.8 pt; the footer's paragraph fills the room up to the type
+    area, so that no editor need add spacing above it (LibreOffice leaves it out in a new section)."""
     margins = report.sectPr.find("w:pgMar", NS)
     footer, bottom = int(margins.get(w("footer"))), int(margins.get(w("bottom")))
-    assert footer == 1307
-    assert abs((footer + 280) / MM - (35 - 7)) < 0.05
-    assert abs((bottom - footer - 280) / MM - 7) < 0.05
+    assert footer == 1391
+    assert abs((footer + 0.7 * 280) / MM - (35 - 7)) < 0.05
+    spacing = report.style(docx.PAGE_NUMBER).find("w:pPr/w:spacing", NS)
+    assert int(spacing.get(w("before"))) + int(spacing.get(w("line"))) == bottom - footer
 
 
 # -- front matter, closing, attachments, tables, bullets -----------------------------------------

@@ -74,6 +74,7 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 _NOTE_LEAD = "附件："  # GB/T 9704 §7.3.6; continuation lines align after it
 _NOTE_NUMBER = re.compile(r"\d+\.")
 _NO_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can state
+_DASH_ABOVE_LINE_EM = 0.7  # the page number's dash above the bottom of its exact line (see _add_page_numbers)
 
 
 def write(document: Document, profile: Profile, path: Path) -> None:
@@ -174,13 +175,16 @@ def _set_page(package: DocxDocument, profile: Profile) -> None:
 
 
 def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
-    """Page numbers "— N —" (GB/T 9704 §7.5): odd pages right, even left, one 字 in from the edge.
+    """Page numbers "— N —" (GB/T 9704 §7.5): odd pages right, even left, one 字 in from the edge,
+    the dash `below_type_area_mm` under the type area.
 
-    The number's line sits `below_type_area_mm` under the type area, whose lower edge is the
-    bottom margin above the page edge. Word measures the footer distance from the page edge to
-    the bottom of the footer's last line, and the page-number style makes that line exactly one
-    number-size high. With the standard's numbers:
-    footer = (35 − 7) mm − 14 pt = 1587 − 280 = 1307 twips (23.06 mm from the page edge).
+    Word and LibreOffice measure the footer distance from the page edge to the bottom of the
+    footer's last line, here exactly one number-size high. LibreOffice sets an exact line's
+    baseline 0.4 em above its bottom (measured), and the dash is drawn 0.3 em above the baseline
+    (as the PDF test measures it): the dash is 0.7 em above the footer distance. With the
+    standard's numbers: (35 − 7) mm − 0.7 × 14 pt = 1587 − 196 = 1391 twips.
+    The footer's paragraph fills the space up to the type area (space before the line), so that
+    a section that LibreOffice gives no spacing above its footer keeps the same type area.
     """
     numbers = profile["page_number"]
     font = profile["fonts"]["page_number"]
@@ -201,9 +205,14 @@ def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
 
 
 def _footer_distance(profile: Profile) -> int:
-    """From the page's lower edge to the page number's line: `below_type_area_mm` under the type area."""
-    line_bottom_mm = profile["page"]["margin_bottom_mm"] - profile["page_number"]["below_type_area_mm"]
-    return _twips_mm(line_bottom_mm) - _twips_pt(profile["fonts"]["page_number"]["size_pt"])
+    """From the page's lower edge to the bottom of the page number's line (see above)."""
+    dash_mm = profile["page"]["margin_bottom_mm"] - profile["page_number"]["below_type_area_mm"]
+    return _twips_mm(dash_mm) - _twips_pt(_DASH_ABOVE_LINE_EM * profile["fonts"]["page_number"]["size_pt"])
+
+
+def _footer_room(profile: Profile) -> int:
+    """Between the type area and the footer distance: what a footer paragraph fills."""
+    return _twips_mm(profile["page"]["margin_bottom_mm"]) - _footer_distance(profile)
 
 
 def _role(profile: Profile, role: str) -> Any:
@@ -356,9 +365,10 @@ class _StyleSheet:
                        pPr={"pageBreakBefore": {}, "spacing": {**exact, "after": line}, **plain, "jc": {"val": "left"}})
         self._table_styles(plain, unspaced, off)
         number_size = profile["fonts"]["page_number"]["size_pt"]
+        line_twips = _twips_pt(number_size)
         self.paragraph(PAGE_NUMBER, "页码", BODY, "page_number", pPr={
             "snapToGrid": off,
-            "spacing": {"before": 0, "after": 0, "line": _twips_pt(number_size), "lineRule": "exact"}, **plain,
+            "spacing": {"before": _footer_room(profile) - line_twips, "after": 0, "line": line_twips, "lineRule": "exact"}, **plain,
         }, rPr=unspaced)
         self._formal_styles(plain, unspaced, off)
 
@@ -742,7 +752,7 @@ class _Body:
             section = self.package.sections[-1]
             # As high as the space between the type area and the footer's distance from the page
             # edge: LibreOffice leaves out the spacing above a new section's footer otherwise.
-            height = _twips_mm(self.profile["page"]["margin_bottom_mm"]) - _footer_distance(self.profile)
+            height = _footer_room(self.profile)
             for footer in (section.footer, section.even_page_footer):
                 footer.is_linked_to_previous = False
                 properties = _only_paragraph(footer.part.element).get_or_add_pPr()
