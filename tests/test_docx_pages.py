@@ -19,7 +19,7 @@ from generator.writers import pdf
 from generator.writers.docx import report as docx
 
 from .helpers import SAMPLE, libreoffice_pdfs, page_starts, same_line
-from .test_formal import FORMAL, small
+from .test_formal import FORMAL, joint, small
 
 MM = 72 / 25.4
 TYPE_BOTTOM_MM = 297 - 35
@@ -40,6 +40,8 @@ CASES = {
     "full": lambda: small(31),  # page 2 full: a blank page 3, the 版记 on page 4
     "attachment": lambda: with_attachment(small(3)),
     "cc": lambda: small(15, cc=CC),  # a 抄送 of three lines
+    "joint": lambda: joint(15),  # two issuers, sealed: side by side above the date
+    "joint-plain": lambda: joint(17, seal=False),  # two issuers one below the other
 }
 
 
@@ -100,7 +102,7 @@ def rules_and_dashes(path: Path) -> list[tuple[list[float], list[float]]]:
     return found
 
 
-@pytest.mark.parametrize("case", ["formal", "odd", "even", "full", "cc", "attachment"])
+@pytest.mark.parametrize("case", ["formal", "odd", "even", "full", "cc", "attachment", "joint", "joint-plain"])
 def test_the_record_and_the_page_numbers_sit_where_the_pdf_has_them(rendered, case):
     """The 版记's last rule on the type area's bottom, on whichever page it falls (a section of its
     own after an odd page included); each page number's dash within 0.3 mm of the PDF's, or none

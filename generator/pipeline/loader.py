@@ -20,6 +20,7 @@ from generator.errors import DataError
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import LARGEST
 from generator.pipeline.model import (
+    MAX_JOINT_ISSUERS,
     NUMBERING_STYLES,
     REGULATION_ITEMS,
     TEXT_NAMES,
@@ -261,7 +262,8 @@ class _Reader:
         signature = None
         if "signature" in f:
             s = self.mapping(f["signature"], "meta.signature", ("issuer", "date"), ())
-            signature = Signature(self.text(s["issuer"], "meta.signature.issuer"), self.date(s["date"], "meta.signature.date"))
+            issuers = self.issuers(s["issuer"])
+            signature = Signature(issuers[0], self.date(s["date"], "meta.signature.date"), issuers[1:])
         return Meta(
             year=self.year(f["year"]),
             region=self.plain(f["region"], "meta.region"),
@@ -274,6 +276,16 @@ class _Reader:
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
         )
+
+    def issuers(self, node: Node) -> tuple[Text, ...]:
+        """One 发文机关署名, or a list of them for a joint issuance (the leading issuer first)."""
+        if isinstance(node, ScalarNode):
+            return (self.text(node, "meta.signature.issuer"),)
+        issuers = tuple(self.text(item, "发文机关署名") for item in self.sequence(node, "meta.signature.issuer"))
+        if not 1 <= len(issuers) <= MAX_JOINT_ISSUERS:
+            raise self.fail(node, f"meta.signature.issuer 应写 1 至 {MAX_JOINT_ISSUERS} 个发文机关署名（联合行文按版头中的顺序，"
+                                  f"主办机关在前），这里有 {len(issuers)} 个")
+        return issuers
 
     def year(self, node: Node) -> int:
         """The report year, which a file named <year>.yaml must agree with."""

@@ -132,8 +132,12 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Signature:
-    issuer: Text
+    issuer: Text  # the 发文机关署名; of a joint issuance, the leading issuer's
     date: datetime.date
+    joint: tuple[Text, ...] = ()  # the other issuers of a joint issuance, in the order of the 版头
+
+
+MAX_JOINT_ISSUERS = 10  # issuers one 落款 lists (a cap, as on every list a data file gives)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ class Resolver:
             attachment_note=attachment_note([a.title for a in attachments]),
             attachments=attachments,
             signature_issuer=self.render(m.signature.issuer) if m.signature else "",
+            co_issuers=tuple(self.render(issuer) for issuer in m.signature.joint) if m.signature else (),
             signature_date=chinese_date(m.signature.date) if m.signature else "",
             layout=m.layout or "",
             formal=_formal(m.formal),

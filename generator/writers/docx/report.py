@@ -485,13 +485,16 @@ class _Body:
             chain += [self.note_line(line, numbered=len(document.attachment_note) > 1) for line in document.attachment_note]
         if document.signature_issuer or document.signature_date:
             sealed = parts is not None and parts.seal and bool(document.signature_date)
-            chain += self.closing(document.signature_issuer, document.signature_date, sealed)
+            if document.co_issuers:
+                chain += self.joint_closing(formal.joint_closing(document.issuers, document.signature_date, self.profile, sealed))
+            else:
+                chain += self.closing(document.signature_issuer, document.signature_date, sealed)
+        if parts is not None and parts.note:
+            chain.append(self.paragraph(BODY, parts.note))  # §7.3.6 附注: 居左空二字, the line below the date
         for paragraph in chain[:-1]:
             set_child(paragraph.get_or_add_pPr(), "w:keepNext")
         if len(chain) > 1:  # as the PDF: the text's last two lines, not one, go along to the 落款's page
             set_child(chain[0].get_or_add_pPr(), "w:widowControl")
-        if parts is not None and parts.note:
-            self.paragraph(BODY, parts.note)  # §7.3.6 附注: 居左空二字, the line below the date
         for attachment in document.attachments:
             self.attachment(attachment)
         record = formal.record(parts)
@@ -596,6 +599,20 @@ class _Body:
         if date:
             lines.append(self.signature_line(date, date_right))
         return lines
+
+    def joint_closing(self, lines: tuple[formal.ClosingLine, ...]) -> list[CT_P]:
+        """A joint 落款: each line's names or date at left, centre or right tab stops, where
+        formal.py places them."""
+        paragraphs: list[CT_P] = []
+        char = _char_twips(self.profile)
+        for line in lines:
+            paragraphs += [self.paragraph(BODY) for _ in range(line.blank_lines)]
+            paragraph = self.paragraph(SIGNATURE, "".join(f"\t{text}" for text, _, _ in line.items))
+            properties = paragraph.get_or_add_pPr()
+            oxml.set_tabs(properties, *((align, self.width - round(anchor * char)) for _, align, anchor in line.items))
+            set_child(properties, "w:jc", val="left")
+            paragraphs.append(paragraph)
+        return paragraphs
 
     def signature_line(self, text: str, right_chars: float) -> CT_P:
         """A right-aligned line `right_chars` 字 from the right edge."""
