@@ -598,3 +598,13 @@ def test_table_rows_are_one_grid_line_high_with_their_rule(full):
     spacing = full.style(docx.TABLE_TEXT).find("w:pPr/w:spacing", NS)
     assert (spacing.get(w("line")), spacing.get(w("lineRule"))) == ("569", "exact")
     assert full.style(docx.TABLE).find("w:tblPr/w:tblBorders/w:insideH", NS).get(w("sz")) == "4"
+
+
+def test_an_attachment_title_breaks_where_the_data_breaks_it(written):
+    """One paragraph (one entry in the navigation pane), a line break where the data puts it."""
+    lines = ("某县二〇二四年度法治政府建设", "工作台账及各项任务完成情况")
+    document = small(attachments=(Attachment("附件", "".join(lines), (Paragraph((Span("正文。"),)),), lines),))
+    (title,) = written(document).paragraphs(docx.ATTACHMENT_TITLE)
+    runs = title.findall("w:r", NS)
+    assert [text_of(run) for run in runs] == list(lines)
+    assert runs[0].find("w:br", NS) is None and runs[1].find("w:br", NS) is not None

@@ -28,8 +28,9 @@ CC = tuple(f"某县第{n}委员会办公室" for n in "一二三四五六")
 
 def with_attachment(document: Document) -> Document:
     body = tuple(Paragraph((Span(f"附件第{n}段，列明本年度各项工作的完成情况。"),)) for n in range(1, 30))
-    return dataclasses.replace(document, attachment_note=("附件：某县法治政府建设工作台账",),
-                               attachments=(Attachment("附件", "某县法治政府建设工作台账", body),))
+    title = ("某县二〇二四年度法治政府建设", "工作台账及各项任务完成情况")  # one line would leave 况 alone
+    return dataclasses.replace(document, attachment_note=("附件：" + "".join(title),),
+                               attachments=(Attachment("附件", "".join(title), body, title),))
 
 
 CASES = {

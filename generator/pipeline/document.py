@@ -62,6 +62,7 @@ class Attachment:
     label: str  # 附件 or 附件1
     title: str
     body: tuple[Block, ...]
+    title_lines: tuple[str, ...] = ()  # where the data breaks the title; () lets the writers wrap it
 
 
 @dataclass(frozen=True)

@@ -238,14 +238,7 @@ class _Reader:
             ("year", "region", "issuer", "title"),
             ("recipient", "web", "published", "signature", "layout", "formal"),
         )
-        title_node = f["title"]
-        title: tuple[Text, ...]
-        if isinstance(title_node, ScalarNode):
-            title = (self.text(title_node, "meta.title"),)
-        else:
-            title = tuple(self.text(line, "标题的一行") for line in self.sequence(title_node, "meta.title"))
-            if not 1 <= len(title) <= 3:
-                raise self.fail(title_node, f"meta.title 应有 1 至 3 行，这里有 {len(title)} 行")
+        title = self.title_lines(f["title"], "meta.title")
         web: tuple[tuple[str, Text], ...] = ()
         if "web" in f:
             web_node = f["web"]
@@ -276,6 +269,15 @@ class _Reader:
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
         )
+
+    def title_lines(self, node: Node, what: str) -> tuple[Text, ...]:
+        """A title in one line, or as a list of its 1 to 3 lines (where the title breaks)."""
+        if isinstance(node, ScalarNode):
+            return (self.text(node, what),)
+        title = tuple(self.text(line, "标题的一行") for line in self.sequence(node, what))
+        if not 1 <= len(title) <= 3:
+            raise self.fail(node, f"{what} 应有 1 至 3 行，这里有 {len(title)} 行")
+        return title
 
     def issuers(self, node: Node) -> tuple[Text, ...]:
         """One 发文机关署名, or a list of them for a joint issuance (the leading issuer first)."""
@@ -441,4 +443,5 @@ class _Reader:
     def attachment(self, node: Node) -> Attachment:
         f = self.mapping(node, "附件", ("title",), ("body",))
         body = self.blocks(f["body"], "附件的 body") if "body" in f else ()
-        return Attachment(self.text(f["title"], "附件标题"), body, self.source.at(node))
+        title = self.title_lines(f["title"], "附件标题")
+        return Attachment(title[0], body, self.source.at(node), title[1:])

@@ -125,9 +125,14 @@ def texts(block: Block) -> list[Text]:
 
 @dataclass(frozen=True)
 class Attachment:
-    title: Text
+    title: Text  # the title; its first line when the data gives it line by line
     body: tuple[Block, ...]
     location: Location | None = None
+    title_rest: tuple[Text, ...] = ()  # the title's further lines, where the data breaks it
+
+    @property
+    def title_lines(self) -> tuple[Text, ...]:
+        return (self.title, *self.title_rest)
 
 
 @dataclass(frozen=True)

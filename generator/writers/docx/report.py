@@ -623,7 +623,12 @@ class _Body:
     def attachment(self, attachment: Attachment) -> None:
         """On a new page (§8): the label top left, the title centred on line 3, a blank line, the body."""
         self.paragraph(ATTACHMENT_LABEL, attachment.label)
-        self.paragraph(ATTACHMENT_TITLE, attachment.title)
+        title = self.paragraph(ATTACHMENT_TITLE)
+        for n, line in enumerate(attachment.title_lines or (attachment.title,)):
+            run = title.add_r()
+            if n:  # one paragraph (one entry in the navigation pane), broken where the data breaks it
+                run.add_br()
+            run.add_t(line)
         self.paragraph(BODY)
         self.blocks(attachment.body)
 
