@@ -25,7 +25,7 @@ VENV_STAMP   := $(VENV)/.stamp
 FANDOL := FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolHei-Bold.otf \
           FandolSong-Regular.otf FandolSong-Bold.otf
 
-.PHONY: setup report test check draft serve bench clean need-year lint collect merge absorb
+.PHONY: setup report test check draft serve bench clean need-year lint collect merge absorb fonts-alias
 
 setup: $(SYSTEM_STAMP) $(FONTS_STAMP) $(VENV_STAMP)
 	@:
@@ -56,6 +56,10 @@ $(VENV_STAMP): pyproject.toml constraints.txt | $(SYSTEM_STAMP)
 	  echo "错误：WeasyPrint 无法加载系统库（Pango、HarfBuzz、fontconfig）。" \
 	       "请运行 scripts/setup-system.sh；非 Debian 系统见 README.md。" >&2; exit 1; }
 	@touch $@
+
+# For a Linux desktop without the office fonts: WPS and LibreOffice draw them in the Fandol fonts.
+fonts-alias: $(FONTS_STAMP)
+	@bash scripts/fonts-alias.sh
 
 need-year:
 	@test -n "$(YEAR)" || { echo "错误：data/ 中没有 <年份>.yaml 数据文件；请用 YEAR=2024 指定，或先用 python -m generator import 导入去年的报告" >&2; exit 1; }

@@ -69,17 +69,12 @@ def rendered_text(data: Path) -> str:
 
 
 def docx_texts(path: Path) -> list[str]:
-    """Non-empty paragraphs and table rows in order, as a reader of the document sees them: a
-    paragraph whose mark is hidden (a run-in heading, Word's style separator) runs on into the next."""
+    """Non-empty paragraphs and table rows in order, as a reader of the document sees them."""
     document = docx.Document(str(path))
-    texts, carry = [], ""
+    texts = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            if block._p.find(f"{W}pPr/{W}rPr/{W}specVanish") is not None:
-                carry += block.text
-            else:
-                texts.append(carry + block.text)
-                carry = ""
+            texts.append(block.text)
         else:
             texts += ["\t".join(cell.text for cell in row.cells) for row in block.rows]
     return [t for t in texts if t.strip()]
@@ -494,3 +489,23 @@ def test_what_word_adds_when_it_saves_is_no_edit(saved, data, tmp_path, capsys):
     assert (status, err) == (0, "")
     assert "数字“专题汇报”：4次 → 6次（figures 中的 value 改为 6）" in out
     assert data.read_bytes() != before and load(data).figures["专题汇报"].value == 6
+
+
+@pytest.mark.parametrize(("starts", "section", "after"), [
+    (("（四）健全行政决策制度体系。组织各乡镇街道",), "健全行政决策制度体系", "（四）健全行政执法工作体系。深入开展"),
+    (("（二）2023年度法治政府建设考核反馈问题整改情况", "接到市委依法治市办反馈问题"), "{{ year - 1 }}年度法治政府建设考核反馈问题整改情况", "四、2025年度工作计划"),
+])
+def test_a_subsection_deleted_whole_is_deleted_from_the_data(saved, data, tmp_path, capsys, starts, section, after):
+    """A reviewer deletes what they see: a run-in heading with its text (one paragraph), or a
+    heading with the paragraphs under it; the numbers after it are computed again."""
+    def edit(document, body) -> None:
+        for start in starts:
+            gone = find(body, start)
+            gone.getparent().remove(gone)
+
+    status, out, err = absorb(capsys, data, review(saved["original"], tmp_path / "deleted.docx", edit))
+    assert (status, err) == (0, "")
+    assert re.search(f"删除一节“{re.escape(section[:16])}[^”]*”（{len(starts)} 段）", out), out
+    assert f"- section: {section}" not in data.read_text(encoding="utf-8").replace('"', "")
+    rendered = rendered_text(data)
+    assert after in rendered and not any(start in rendered for start in starts)

@@ -126,6 +126,12 @@ def test_2024_report_answers_for_the_plans_it_repeats(tmp_path):
         ("number-format", "基层力量薄弱。", "培训1,200人次。", "数字“1,200”用了千位分隔符"),
         ("typed-numbering", "      - 基层力量薄弱。", "      - （一）基层力量薄弱。", "段落开头手打了序号“（一）”"),
         ("placeholder", "基层力量薄弱。", "基层力量薄弱，缺编××人。", "还留着占位符“××”"),
+        ("title-short-line", "  title: 某县人民政府关于{{ year }}年法治政府建设情况的报告", "  title:\n    - 某县人民政府\n    - 关于{{ year }}年法治政府建设情况的报\n    - 告",
+         "标题的最后一行只有“告”一个字"),
+        ("title-short-line", "  title: 某县人民政府关于{{ year }}年法治政府建设情况的报告", "  title: 某县人民政府关于{{ year }}年法治政府建设情况报告",
+         "标题的这一行超过 20 个字，转行后最后一行只剩“告”一个字"),
+        ("title-short-line", "      - 无。\n", "      - 无。\nattachments:\n  - title: [某县法治政府建设工作台账及完成情, 况]\n    body:\n      - 无。\n",
+         "标题的最后一行只有“况”一个字"),
     ],
 )
 def test_rule_fires_on_its_mistake(tmp_path, rule, old, new, message):

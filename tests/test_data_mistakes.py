@@ -191,3 +191,17 @@ def test_a_month_that_does_not_exist(tmp_path, capsys):
 def test_a_table_row_of_the_wrong_length(tmp_path, capsys):
     text = variant(PARAGRAPH, "  - table:\n      header: [项目, 数量]\n      rows:\n        - [行政复议]")
     assert refused(tmp_path, capsys, text) == (14, 11, "表格的这一行有 1 个单元格，表头有 2 个；每一行的单元格数要与表头相同")
+
+
+def test_a_joint_signature_lists_its_issuers_and_the_text_prints_each(tmp_path, capsys):
+    text = variant("  title:", "  signature:\n    issuer: [中共某县委员会, 某县人民政府]\n    date: 2025-03-18\n  title:")
+    status, printed = build(tmp_path, capsys, text)
+    assert status == 0
+    assert printed.splitlines()[-3:] == ["中共某县委员会", "某县人民政府", "2025年3月18日"]
+
+
+@pytest.mark.parametrize(("issuers", "count"), [("[]", 0), ("[" + ", ".join(f"某县第{n}局" for n in range(11)) + "]", 11)])
+def test_a_joint_signature_names_one_to_ten_issuers(tmp_path, capsys, issuers, count):
+    text = variant("  title:", f"  signature:\n    issuer: {issuers}\n    date: 2025-03-18\n  title:")
+    assert refused(tmp_path, capsys, text) == (
+        6, 13, f"meta.signature.issuer 应写 1 至 10 个发文机关署名（联合行文按版头中的顺序，主办机关在前），这里有 {count} 个")

@@ -224,6 +224,86 @@ def test_sealed_closing_date_four_characters_in_issuer_centred_on_it(formal_pdf,
     assert issuer.baseline - above[-1].baseline == pytest.approx(3 * frame.pitch, abs=0.05)
 
 
+JOINT = ("中共某县委员会", "某县人民政府")
+
+
+def joint(paragraphs: int, seal: bool = True, issuers: tuple[str, ...] = JOINT) -> Document:
+    """A joint issuance (联合行文): the issuers in the 版头 and in the 落款, in one order."""
+    return dataclasses.replace(small(paragraphs, marks=tuple(i + "文件" for i in issuers), seal=seal, note="（此件公开发布）"),
+                               signature_issuer=issuers[0], co_issuers=issuers[1:], signature_date="2025年3月18日")
+
+
+def split_line(found: Line) -> list[tuple[str, float, float]]:
+    """The runs of a line separated by blank space: (text, x0, x1)."""
+    runs: list[tuple[str, float, float]] = []
+    for c in found.chars:
+        if runs and c["x0"] - runs[-1][2] < c["size"]:
+            text, x0, _ = runs[-1]
+            runs[-1] = (text + c["text"], x0, c["x1"])
+        else:
+            runs.append((c["text"], c["x0"], c["x1"]))
+    return runs
+
+
+def test_joint_sealed_closing_issuers_side_by_side_the_last_centred_on_the_date(profile, frame, tmp_path):
+    """§7.3.5.1 联合行文: each issuer's 署名 under its seal, in the order of the 版头, side by side
+    half the type area apart; the date 右空四字 with the last issuer centred on it; the 附注 below."""
+    rendered = render(joint(3), profile, tmp_path / "joint.pdf")
+    date = line(rendered, "2025年3月18日")
+    names = next(found for found in rendered.pages[date.page - 1] if found.text.startswith(JOINT[0]) and found.size == frame.body_size)
+    (first, x0, x1), (second, y0, y1) = split_line(names)
+    assert (first, second) == JOINT
+    assert date.baseline - names.baseline == pytest.approx(frame.pitch, abs=0.05)
+    assert date.x1 == pytest.approx(frame.right - 4 * frame.char, abs=DRIFT)
+    assert (y0 + y1) / 2 == pytest.approx((date.x0 + date.x1) / 2, abs=DRIFT)
+    assert (y0 + y1) / 2 - (x0 + x1) / 2 == pytest.approx(14 * frame.char, abs=DRIFT)
+    above = [found for found in rendered.pages[date.page - 1] if found.baseline < names.baseline]
+    assert names.baseline - above[-1].baseline == pytest.approx(3 * frame.pitch, abs=0.05)  # room for the seals
+    assert line(rendered, "（此件公开发布）").baseline - date.baseline == pytest.approx(frame.pitch, abs=0.05)
+
+
+def test_joint_closing_of_three_keeps_the_seals_apart(profile, frame, tmp_path):
+    """A third issuer starts a second row, five lines below: 42 mm seals do not touch."""
+    rendered = render(joint(3, issuers=(*JOINT, "某县政协")), profile, tmp_path / "three.pdf")
+    date = line(rendered, "2025年3月18日")
+    third, pair = line(rendered, "某县政协", date.page), line(rendered, JOINT[0], date.page)
+    assert third.baseline - pair.baseline == pytest.approx(5 * frame.pitch, abs=0.05)
+    assert date.baseline - third.baseline == pytest.approx(frame.pitch, abs=0.05)
+    assert (third.x0 + third.x1) / 2 == pytest.approx((date.x0 + date.x1) / 2, abs=DRIFT)
+
+
+def test_joint_unsealed_closing_issuers_one_below_the_other(profile, frame, tmp_path):
+    """§7.3.5.2: the leading issuer first, the others below it, starting where it starts (the
+    widest 右空二字); the date's first character two characters right of theirs."""
+    rendered = render(joint(3, seal=False), profile, tmp_path / "plain.pdf")
+    first, second, date = (line(rendered, text, 2) for text in (*JOINT, "2025年3月18日"))
+    assert [first.text, second.text] == list(JOINT)
+    assert first.x1 == pytest.approx(frame.right - 2 * frame.char, abs=DRIFT)
+    assert second.x0 == pytest.approx(first.x0, abs=DRIFT)
+    assert date.x0 - first.x0 == pytest.approx(2 * frame.char, abs=DRIFT)
+    assert (second.baseline - first.baseline, date.baseline - second.baseline) == (
+        pytest.approx(frame.pitch, abs=0.05), pytest.approx(frame.pitch, abs=0.05))
+
+
+def test_docx_joint_closing_at_right_tab_stops_where_the_pdf_has_it(profile, tmp_path):
+    docx.write(joint(3), profile, tmp_path / "joint.docx")
+    package = Package(tmp_path / "joint.docx")
+    names, date = package.paragraphs(docx.SIGNATURE)
+    char = 315  # one body character with its spacing, in twips
+    assert text_of(names) == "中共某县委员会某县人民政府" and text_of(date) == "2025年3月18日"
+    assert [len(p.findall("w:r/w:tab", NS)) for p in (names, date)] == [2, 1]  # a tab before each
+    stops = [(tab.get(w("val")), int(tab.get(w("pos")))) for tab in names.findall("w:pPr/w:tabs/w:tab", NS)]
+    centre = 4 + 6.5 / 2  # the date's centre, in 字 from the right edge
+    assert stops == [("center", 8845 - round((centre + 14) * char)), ("center", 8845 - round(centre * char))]
+    assert [(tab.get(w("val")), int(tab.get(w("pos")))) for tab in date.findall("w:pPr/w:tabs/w:tab", NS)] == [
+        ("right", 8845 - 4 * char)]
+    paragraphs = package.paragraphs()
+    note = paragraphs[paragraphs.index(date) + 1]
+    assert text_of(note) == "（此件公开发布）"
+    for paragraph in paragraphs[paragraphs.index(names) - 3:paragraphs.index(date) + 1]:  # the text's end to the date
+        assert paragraph.find("w:pPr/w:keepNext", NS) is not None, text_of(paragraph)
+
+
 def test_note_on_the_line_below_the_date_two_characters_in(formal_pdf, frame):
     note, date = line(formal_pdf, "（此件公开发布）"), line(formal_pdf, "2025年3月18日")
     assert note.page == date.page and note.baseline - date.baseline == pytest.approx(frame.pitch, abs=0.05)

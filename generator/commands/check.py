@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
-from generator.config.layout import Profile
+from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date, width_chars
+from generator.config import layout
+from generator.config.layout import Profile, type_area_mm
 from generator.errors import DataError, Location
 from generator.pipeline import Loaded, model
 from generator.pipeline import document as doc
@@ -46,6 +47,7 @@ RULES: dict[str, Rule] = {
     "publication-late": Rule("warning", "公开日期晚于次年4月1日"),
     "date-form": Rule("warning", "日期没有写成“2025年3月25日”的形式"),
     "halfwidth-punctuation": Rule("warning", "中文旁边用了半角的 , ; : ( ) ?（GB/T 15834）"),
+    "title-short-line": Rule("warning", "标题（含附件标题）排版后有一行只有一个字"),
     "heading-punctuation": Rule("warning", "独占一行的标题以“。”结尾，或接排标题以“，、；”结尾"),
     "wrapping-quotes": Rule("warning", "整段文字被一对引号“”包了起来（多半是输入法换掉了 YAML 的英文引号）"),
     "unbalanced-pairs": Rule("error", "引号、书名号、括号“” 《》 （）不成对"),
@@ -111,6 +113,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_years(report, document),
         *_document_years(report),
         *_text(document),
+        *_title_lines(report, document),
         *_wrapping_quotes(report),
         *_typed_placeholders(report),
         *_last_year(path, report, document, values, previous),
@@ -161,7 +164,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def _all_text(report: model.Report) -> Iterator[model.Text]:
     yield from report.meta.title
-    yield from (attachment.title for attachment in report.attachments)
+    yield from (line for attachment in report.attachments for line in attachment.title_lines)
     for block in report.all_blocks():
         yield from model.texts(block)
 
@@ -399,10 +402,29 @@ def _pairs(block: doc.Block, text: str) -> Iterator[Finding]:
         yield Finding("unbalanced-pairs", block.location, f"{_PAIR_NAMES[char]}没有对应的{_PAIR_NAMES[closing[char]]}", sentence_at(text, index), f"补上{_PAIR_NAMES[closing[char]]}")
 
 
+def _title_lines(report: model.Report, document: doc.Document) -> Iterator[Finding]:
+    """A title line of one character, as the data breaks the title or as a line too long for the
+    type area wraps (GB/T 9704: 2号 title across the 156 mm type area, 20 字 a line)."""
+    profile = layout.load()
+    per_line = math.floor(type_area_mm(profile)[0] * 72 / 25.4 / profile["fonts"]["title"]["size_pt"])
+    titles = [(report.meta.title, document.title_lines)]
+    titles += [(a.title_lines, d.title_lines or (d.title,)) for a, d in zip(report.attachments, document.attachments)]
+    for texts, lines in titles:
+        for n, (text, line) in enumerate(zip(texts, lines)):
+            width = width_chars(line)
+            rest = width - per_line * math.floor(width / per_line)
+            if width > per_line and 0 < rest <= 1:
+                yield Finding("title-short-line", text.location, f"标题的这一行超过 {per_line} 个字，转行后最后一行只剩“{line[-1]}”一个字",
+                              line, "把标题分成几行写：写成列表，每行一项（见 docs/data-format.md 中 meta.title 的写法），在词语之间断行")
+            elif n == len(lines) - 1 and n > 0 and width <= 1:
+                yield Finding("title-short-line", text.location, f"标题的最后一行只有“{line}”一个字", "".join(lines),
+                              "调整各行的断开位置，让最后一行至少有两个字（标题排成梯形或菱形）")
+
+
 def _wrapping_quotes(report: model.Report) -> Iterator[Finding]:
     """A text that is one quotation from end to end: an input method typed “…” where the
     clerk meant YAML's "…", and the quotes would be printed."""
-    texts = [*report.meta.title, *(a.title for a in report.attachments)]
+    texts = [*report.meta.title, *(line for a in report.attachments for line in a.title_lines)]
     texts += [text for block in report.all_blocks() if not isinstance(block, model.Table) for text in model.texts(block)]
     for text in texts:
         template = text.template.strip()

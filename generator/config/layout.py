@@ -138,6 +138,8 @@ class SeparatorSpec(TypedDict):
 class SealedClosingSpec(TypedDict):
     date_right_indent_chars: float
     blank_lines_before: int  # room for the seal above the issuer
+    joint_column_chars: float  # 联合行文: between the centres of two issuers side by side
+    joint_row_lines: int  # 联合行文: from one row of issuers to the next, room for the seals
 
 
 class RecordSpec(TypedDict):

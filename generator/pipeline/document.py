@@ -62,6 +62,7 @@ class Attachment:
     label: str  # 附件 or 附件1
     title: str
     body: tuple[Block, ...]
+    title_lines: tuple[str, ...] = ()  # where the data breaks the title; () lets the writers wrap it
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class Document:
     publication: str = ""  # 发布时间：2025-03-25　来源：…
     attachment_note: tuple[str, ...] = ()  # lines of the 附件说明
     attachments: tuple[Attachment, ...] = ()
-    signature_issuer: str = ""
+    signature_issuer: str = ""  # the 落款's issuer; of a joint issuance, the leading one
+    co_issuers: tuple[str, ...] = ()  # a joint issuance's other issuers, in the order of the 版头
     signature_date: str = ""  # 2025年3月25日
     layout: str = ""  # name of a layout profile asked for by the data
     formal: Formal | None = None  # what the formal edition prints, when the data gives it
@@ -105,3 +107,8 @@ class Document:
     @property
     def title(self) -> str:
         return "".join(self.title_lines)
+
+    @property
+    def issuers(self) -> tuple[str, ...]:
+        """Every issuer the 落款 names, the leading one first."""
+        return (self.signature_issuer, *self.co_issuers) if self.signature_issuer else self.co_issuers

@@ -20,6 +20,7 @@ from generator.errors import DataError
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import LARGEST
 from generator.pipeline.model import (
+    MAX_JOINT_ISSUERS,
     NUMBERING_STYLES,
     REGULATION_ITEMS,
     TEXT_NAMES,
@@ -237,14 +238,7 @@ class _Reader:
             ("year", "region", "issuer", "title"),
             ("recipient", "web", "published", "signature", "layout", "formal"),
         )
-        title_node = f["title"]
-        title: tuple[Text, ...]
-        if isinstance(title_node, ScalarNode):
-            title = (self.text(title_node, "meta.title"),)
-        else:
-            title = tuple(self.text(line, "标题的一行") for line in self.sequence(title_node, "meta.title"))
-            if not 1 <= len(title) <= 3:
-                raise self.fail(title_node, f"meta.title 应有 1 至 3 行，这里有 {len(title)} 行")
+        title = self.title_lines(f["title"], "meta.title")
         web: tuple[tuple[str, Text], ...] = ()
         if "web" in f:
             web_node = f["web"]
@@ -261,7 +255,8 @@ class _Reader:
         signature = None
         if "signature" in f:
             s = self.mapping(f["signature"], "meta.signature", ("issuer", "date"), ())
-            signature = Signature(self.text(s["issuer"], "meta.signature.issuer"), self.date(s["date"], "meta.signature.date"))
+            issuers = self.issuers(s["issuer"])
+            signature = Signature(issuers[0], self.date(s["date"], "meta.signature.date"), issuers[1:])
         return Meta(
             year=self.year(f["year"]),
             region=self.plain(f["region"], "meta.region"),
@@ -274,6 +269,25 @@ class _Reader:
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
         )
+
+    def title_lines(self, node: Node, what: str) -> tuple[Text, ...]:
+        """A title in one line, or as a list of its 1 to 3 lines (where the title breaks)."""
+        if isinstance(node, ScalarNode):
+            return (self.text(node, what),)
+        title = tuple(self.text(line, "标题的一行") for line in self.sequence(node, what))
+        if not 1 <= len(title) <= 3:
+            raise self.fail(node, f"{what} 应有 1 至 3 行，这里有 {len(title)} 行")
+        return title
+
+    def issuers(self, node: Node) -> tuple[Text, ...]:
+        """One 发文机关署名, or a list of them for a joint issuance (the leading issuer first)."""
+        if isinstance(node, ScalarNode):
+            return (self.text(node, "meta.signature.issuer"),)
+        issuers = tuple(self.text(item, "发文机关署名") for item in self.sequence(node, "meta.signature.issuer"))
+        if not 1 <= len(issuers) <= MAX_JOINT_ISSUERS:
+            raise self.fail(node, f"meta.signature.issuer 应写 1 至 {MAX_JOINT_ISSUERS} 个发文机关署名（联合行文按版头中的顺序，"
+                                  f"主办机关在前），这里有 {len(issuers)} 个")
+        return issuers
 
     def year(self, node: Node) -> int:
         """The report year, which a file named <year>.yaml must agree with."""
@@ -429,4 +443,5 @@ class _Reader:
     def attachment(self, node: Node) -> Attachment:
         f = self.mapping(node, "附件", ("title",), ("body",))
         body = self.blocks(f["body"], "附件的 body") if "body" in f else ()
-        return Attachment(self.text(f["title"], "附件标题"), body, self.source.at(node))
+        title = self.title_lines(f["title"], "附件标题")
+        return Attachment(title[0], body, self.source.at(node), title[1:])

@@ -125,15 +125,24 @@ def texts(block: Block) -> list[Text]:
 
 @dataclass(frozen=True)
 class Attachment:
-    title: Text
+    title: Text  # the title; its first line when the data gives it line by line
     body: tuple[Block, ...]
     location: Location | None = None
+    title_rest: tuple[Text, ...] = ()  # the title's further lines, where the data breaks it
+
+    @property
+    def title_lines(self) -> tuple[Text, ...]:
+        return (self.title, *self.title_rest)
 
 
 @dataclass(frozen=True)
 class Signature:
-    issuer: Text
+    issuer: Text  # the 发文机关署名; of a joint issuance, the leading issuer's
     date: datetime.date
+    joint: tuple[Text, ...] = ()  # the other issuers of a joint issuance, in the order of the 版头
+
+
+MAX_JOINT_ISSUERS = 10  # issuers one 落款 lists (a cap, as on every list a data file gives)
 
 
 @dataclass(frozen=True)

@@ -118,14 +118,7 @@ class Resolver:
     def document(self) -> doc.Document:
         m = self.report.meta
         body = self.blocks(self.report.body, parent_level=0, depth=1)  # before attachments: numbering runs in reading order
-        attachments = tuple(
-            doc.Attachment(
-                "附件" if len(self.report.attachments) == 1 else f"附件{n}",
-                self.render(a.title),
-                self.blocks(a.body, parent_level=0, depth=1),
-            )
-            for n, a in enumerate(self.report.attachments, 1)
-        )
+        attachments = tuple(self.attachment(n, a) for n, a in enumerate(self.report.attachments, 1))
         return doc.Document(
             year=m.year,
             title_lines=tuple(self.render(line) for line in m.title),
@@ -133,13 +126,23 @@ class Resolver:
             recipient=self.render(m.recipient) if m.recipient else "",
             web=tuple((name, self.render(value)) for name, value in m.web),
             publication=self.publication(m.published),
-            attachment_note=attachment_note([a.title for a in attachments]),
+            attachment_note=attachment_note([a.title for a in attachments]),  # the rendered titles, whole
             attachments=attachments,
             signature_issuer=self.render(m.signature.issuer) if m.signature else "",
+            co_issuers=tuple(self.render(issuer) for issuer in m.signature.joint) if m.signature else (),
             signature_date=chinese_date(m.signature.date) if m.signature else "",
             layout=m.layout or "",
             formal=_formal(m.formal),
             figures_used=frozenset(self.used),
+        )
+
+    def attachment(self, n: int, attachment: model.Attachment) -> doc.Attachment:
+        lines = tuple(self.render(line) for line in attachment.title_lines)
+        return doc.Attachment(
+            "附件" if len(self.report.attachments) == 1 else f"附件{n}",
+            "".join(lines),
+            self.blocks(attachment.body, parent_level=0, depth=1),
+            lines if len(lines) > 1 else (),
         )
 
     def publication(self, published: model.Publication | None) -> str:

@@ -168,6 +168,43 @@ def closing_indents(issuer: str, date: str, profile: Profile, sealed: bool) -> t
     return right, right + issuer_width - shift - date_width
 
 
+@dataclass(frozen=True)
+class ClosingLine:
+    """A line of a joint 落款, after `blank_lines` blank lines: names or the date, each as (text,
+    alignment, anchor): its left end, centre or right end ("left", "center", "right") this many
+    字 from the type area's right edge."""
+
+    items: tuple[tuple[str, str, float], ...]
+    blank_lines: int
+
+
+def joint_closing(issuers: tuple[str, ...], date: str, profile: Profile, sealed: bool) -> tuple[ClosingLine, ...]:
+    """The 落款 of a joint issuance (联合行文), issuers in the order of the 版头.
+
+    Sealed (§7.3.5.1): the 署名 two to a row, each under its seal, rows far enough apart for
+    the seals not to touch; the date 右空四字 with the last issuer centred on it (the last seal
+    presses on both). Unsealed (§7.3.5.2): the leading issuer first, the others one a line below
+    it, all starting where the widest starts 右空二字; the date below, as for one issuer.
+    """
+    if sealed:
+        spec = profile["formal"]["sealed"]
+        date_right = spec["date_right_indent_chars"]
+        centre = date_right + width_chars(date) / 2
+        columns = (centre + spec["joint_column_chars"], centre)
+        rows = [issuers[n:n + 2] for n in range(0, len(issuers), 2)]
+        lines = [ClosingLine(tuple((name, "center", middle) for name, middle in zip(row, columns[2 - len(row):])),
+                             spec["blank_lines_before"] if n == 0 else spec["joint_row_lines"] - 1)
+                 for n, row in enumerate(rows)]
+        return (*lines, ClosingLine(((date, "right", date_right),), 0))
+    widest = max(issuers, key=width_chars)
+    issuer_right, _ = closing_indents(widest, date, profile, sealed=False)
+    start = issuer_right + width_chars(widest)
+    lines = [ClosingLine(((name, "left", start),), 1 if n == 0 else 0) for n, name in enumerate(issuers)]
+    if not date:
+        return tuple(lines)
+    return (*lines, ClosingLine(((date, "left", start - profile["closing"]["date_shift_chars"]),), 0))
+
+
 # -- 版记 ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -114,7 +114,31 @@ def _render(document: Document, profile: Profile, fonts: ResolvedFonts | None,
         created=formal.document_date(document),
         author=formal.document_issuer(document),
         long_date=formal.width_chars(document.signature_date) > formal.width_chars(document.signature_issuer),
+        joint=_joint_closing(document, profile),
     )
+
+
+def _joint_closing(document: Document, profile: Profile) -> list[dict[str, Any]] | None:
+    """A joint 落款's lines for the template, in points; None for one issuer's."""
+    if not document.co_issuers:
+        return None
+    sealed = _is_formal(document) and document.formal is not None and document.formal.seal and bool(document.signature_date)
+    line, pitch = line_pitch_pt(profile), _char_pitch(profile)
+    width = type_area_mm(profile)[0] * formal.PT_PER_MM
+
+    def placed(align: str, anchor: float) -> str:
+        """CSS placing a span's left end, centre or right end `anchor` 字 from the right edge."""
+        x = width - anchor * pitch
+        if align == "left":
+            return f"left: {_number(x)}pt"
+        if align == "right":
+            return f"right: {_number(anchor * pitch)}pt"
+        half = min(x, width - x)  # a box centred on x, inside the type area
+        return f"left: {_number(x - half)}pt; width: {_number(2 * half)}pt; text-align: center"
+
+    return [{"before_pt": _number(closing.blank_lines * line),
+             "items": [(text, placed(align, anchor)) for text, align, anchor in closing.items]}
+            for closing in formal.joint_closing(document.issuers, document.signature_date, profile, sealed)]
 
 
 def _formal_context(document: Document, profile: Profile, placement: formal.RecordPlacement | str | None) -> dict[str, Any] | None:

@@ -37,7 +37,7 @@ def render(document: Document) -> str:
     if document.attachment_note:
         lines += ["", *document.attachment_note]
     if document.signature_issuer:
-        lines += ["", document.signature_issuer, document.signature_date]
+        lines += ["", *document.issuers, document.signature_date]
     if parts and parts.note:
         lines.append(parts.note)
     for attachment in document.attachments:

@@ -17,16 +17,7 @@ from lxml import etree
 from generator import incoming
 from generator.chinese import CJK
 from generator.errors import DataError
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-
-
-def w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
+from generator.ooxml import COMMENTS_REL, MC_NS, REL_NS, w
 
 # Subtrees that hold no text of the paragraph: properties, deleted text (tracked changes are
 # accepted), field codes, text boxes and drawings, alternative content.

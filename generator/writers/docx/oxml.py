@@ -8,9 +8,11 @@ from __future__ import annotations
 from copy import deepcopy
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree
+
+from generator.ooxml import EXTENDED_PROPERTIES_NS, W_NS, a, to_bytes, w
 
 # Child sequences of the complex types written into (ECMA-376 Part 1, transitional schema).
 _PPR = (
@@ -108,11 +110,11 @@ def set_fonts(rPr: BaseOxmlElement, east_asian: str, western: str | None = None)
     the same).
 
     python-docx's `font.name` sets only ascii/hAnsi; Chinese text is drawn in the `w:eastAsia`
-    font. Punctuation such as “ ” — … falls in ranges Word may draw in either font: the
+    font. All four attributes are stated, so that no script falls back to a theme font. Punctuation such as “ ” — … falls in ranges Word may draw in either font: the
     eastAsia hint gives it the Chinese font, full width, as Chinese Word writes it.
     """
     latin = western or east_asian
-    set_child(rPr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, hint="eastAsia")
+    set_child(rPr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin, hint="eastAsia")
 
 
 def set_tabs(pPr: BaseOxmlElement, *stops: tuple[str, int]) -> None:
@@ -120,15 +122,6 @@ def set_tabs(pPr: BaseOxmlElement, *stops: tuple[str, int]) -> None:
     tabs = set_child(pPr, "w:tabs")
     for alignment, position in stops:
         tabs.append(_element("w:tab", val=alignment, pos=position))
-
-
-def mark_hidden(pPr: BaseOxmlElement) -> None:
-    """Hide the paragraph's mark the way Word's style separator does (w:vanish + w:specVanish):
-    the next paragraph's text runs on in the same line, while this paragraph keeps its own
-    style, so a run-in heading shows in the navigation pane and the table of contents."""
-    properties = set_child(pPr, "w:rPr")
-    set_child(properties, "w:vanish")
-    set_child(properties, "w:specVanish")
 
 
 def remove_child(parent: BaseOxmlElement, tag: str) -> None:
@@ -144,26 +137,42 @@ def copy_element(element: BaseOxmlElement) -> BaseOxmlElement:
 def font_table(fonts: list[dict[str, str]]) -> bytes:
     """word/fontTable.xml naming `fonts` with the hints Word and WPS substitute by when a PC
     lacks one: alternative name, PANOSE class, character set, family and pitch."""
-    w = nsmap["w"]
-    root = etree.Element(f"{{{w}}}fonts", nsmap={"w": w})
+    root = etree.Element(w("fonts"), nsmap={"w": W_NS})
     for font in fonts:
-        entry = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": font["name"]})
+        entry = etree.SubElement(root, w("font"), {w("name"): font["name"]})
         if font.get("alt"):
-            etree.SubElement(entry, f"{{{w}}}altName", {f"{{{w}}}val": font["alt"]})
+            etree.SubElement(entry, w("altName"), {w("val"): font["alt"]})
         if font.get("panose"):
-            etree.SubElement(entry, f"{{{w}}}panose1", {f"{{{w}}}val": font["panose"]})
+            etree.SubElement(entry, w("panose1"), {w("val"): font["panose"]})
         for tag in ("charset", "family", "pitch"):
-            etree.SubElement(entry, f"{{{w}}}{tag}", {f"{{{w}}}val": font[tag]})
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            etree.SubElement(entry, w(tag), {w("val"): font[tag]})
+    return to_bytes(root)
+
+
+def theme_fonts(theme: bytes, heading: tuple[str, str], body: tuple[str, str]) -> bytes:
+    """word/theme/theme1.xml with its major (headings) and minor (body) fonts the 公文 fonts,
+    each given as (Chinese, western): a style or a pasted run that names a theme font then gets
+    the same font in Word, WPS and LibreOffice, not Calibri or MS Mincho."""
+    root = etree.fromstring(theme)
+    for scheme, (chinese, western) in (("majorFont", heading), ("minorFont", body)):
+        for fonts in root.iter(a(scheme)):
+            for tag, face in (("latin", western), ("ea", chinese), ("cs", western)):
+                element = fonts.find(a(tag))
+                if element is not None:
+                    element.set("typeface", face)
+            for element in fonts.findall(a("font")):
+                if element.get("script") == "Hans":
+                    element.set("typeface", chinese)
+    return to_bytes(root)
 
 
 def extended_properties(application: str) -> bytes:
     """docProps/app.xml naming the application that wrote the file, nothing stale."""
-    namespace = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    namespace = EXTENDED_PROPERTIES_NS
     root = etree.Element(f"{{{namespace}}}Properties", nsmap={None: namespace})
     etree.SubElement(root, f"{{{namespace}}}Application").text = application
     etree.SubElement(root, f"{{{namespace}}}DocSecurity").text = "0"
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return to_bytes(root)
 
 
 def add_field(paragraph: BaseOxmlElement, instruction: str, cached: str) -> None:

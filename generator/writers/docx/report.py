@@ -1,11 +1,12 @@
 """DOCX: the report as a Word/WPS file in the GB/T 9704-2012 layout, for review and edits.
 
 Every number comes from the layout profile, the one the PDF reads too. Layout and fonts live
-in named styles — Word's built-in 标题 1–4 for the headings, 公文正文 and the others for the
-rest — so that text a user adds in Word takes the same form, and runs carry no formatting of
-their own (a draft's unfilled figures excepted: they are highlighted). A run-in heading is a
-paragraph of its own whose mark is hidden the way Word's style separator does it, so that the
-navigation pane lists it while it still runs into its paragraph.
+in named styles — Normal (正文) is the body, Word's built-in 标题 1–4 the headings on their own
+line — so that text a user adds, pastes or clears of formatting takes the same form, and runs
+carry no formatting of their own (a draft's unfilled figures excepted: they are highlighted). A
+run-in heading is the first run of its paragraph, in the character style linked to its level's
+heading style. Only constructions Word, WPS and LibreOffice all render alike are used: README.md
+in this folder lists them, and where an editor and the PDF must still differ.
 
 The formal edition adds the 版头, the sealed 落款, the 附注 and the 版记 at the places
 writers/formal.py gives both writers. Building the same data twice gives the same bytes: the
@@ -44,9 +45,10 @@ from generator.writers.docx.oxml import add_field, set_child, set_fonts
 # Style ids are ASCII, as Word writes them whatever its language; the names users see are Chinese
 # (the headings' are Word's own built-in names, which Chinese Word shows as 标题 1 … 标题 4).
 TITLE = "ReportTitle"
-BODY = "ReportBody"
+BODY = "Normal"  # Word's 正文: text typed, pasted or cleared of formatting (WPS 清除格式) takes the body's form
 BULLET = "ReportBullet"
 HEADING = {level: f"Heading{level}" for level in range(1, 5)}
+RUN_IN = {level: f"Heading{level}Char" for level in range(1, 5)}  # a run-in heading's character style
 RECIPIENT = "ReportRecipient"
 NOTE = "ReportAttachmentNote"
 SIGNATURE = "ReportSignature"
@@ -72,6 +74,7 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 _NOTE_LEAD = "附件："  # GB/T 9704 §7.3.6; continuation lines align after it
 _NOTE_NUMBER = re.compile(r"\d+\.")
 _NO_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can state
+_DASH_ABOVE_LINE_EM = 0.7  # the page number's dash above the bottom of its exact line (see _add_page_numbers)
 
 
 def write(document: Document, profile: Profile, path: Path) -> None:
@@ -85,6 +88,7 @@ def write(document: Document, profile: Profile, path: Path) -> None:
     date = formal.document_date(document)
     _set_properties(package, document, date)
     _replace_blob(package.part.part_related_by(RT.FONT_TABLE), oxml.font_table(_fonts_used(profile)))
+    _set_theme_fonts(package, profile)
     _Body(package, profile).write(document)
     _save(package, path, date)
 
@@ -171,13 +175,16 @@ def _set_page(package: DocxDocument, profile: Profile) -> None:
 
 
 def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
-    """Page numbers "— N —" (GB/T 9704 §7.5): odd pages right, even left, one 字 in from the edge.
+    """Page numbers "— N —" (GB/T 9704 §7.5): odd pages right, even left, one 字 in from the edge,
+    the dash `below_type_area_mm` under the type area.
 
-    The number's line sits `below_type_area_mm` under the type area, whose lower edge is the
-    bottom margin above the page edge. Word measures the footer distance from the page edge to
-    the bottom of the footer's last line, and the page-number style makes that line exactly one
-    number-size high. With the standard's numbers:
-    footer = (35 − 7) mm − 14 pt = 1587 − 280 = 1307 twips (23.06 mm from the page edge).
+    Word and LibreOffice measure the footer distance from the page edge to the bottom of the
+    footer's last line, here exactly one number-size high. LibreOffice sets an exact line's
+    baseline 0.4 em above its bottom (measured), and the dash is drawn 0.3 em above the baseline
+    (as the PDF test measures it): the dash is 0.7 em above the footer distance. With the
+    standard's numbers: (35 − 7) mm − 0.7 × 14 pt = 1587 − 196 = 1391 twips.
+    The footer's paragraph fills the space up to the type area (space before the line), so that
+    a section that LibreOffice gives no spacing above its footer keeps the same type area.
     """
     numbers = profile["page_number"]
     font = profile["fonts"]["page_number"]
@@ -198,9 +205,14 @@ def _add_page_numbers(package: DocxDocument, profile: Profile) -> None:
 
 
 def _footer_distance(profile: Profile) -> int:
-    """From the page's lower edge to the page number's line: `below_type_area_mm` under the type area."""
-    line_bottom_mm = profile["page"]["margin_bottom_mm"] - profile["page_number"]["below_type_area_mm"]
-    return _twips_mm(line_bottom_mm) - _twips_pt(profile["fonts"]["page_number"]["size_pt"])
+    """From the page's lower edge to the bottom of the page number's line (see above)."""
+    dash_mm = profile["page"]["margin_bottom_mm"] - profile["page_number"]["below_type_area_mm"]
+    return _twips_mm(dash_mm) - _twips_pt(_DASH_ABOVE_LINE_EM * profile["fonts"]["page_number"]["size_pt"])
+
+
+def _footer_room(profile: Profile) -> int:
+    """Between the type area and the footer distance: what a footer paragraph fills."""
+    return _twips_mm(profile["page"]["margin_bottom_mm"]) - _footer_distance(profile)
 
 
 def _role(profile: Profile, role: str) -> Any:
@@ -216,6 +228,15 @@ def _only_paragraph(story: BaseOxmlElement) -> CT_P:
     paragraph = story.add_p()
     paragraph.style = PAGE_NUMBER
     return paragraph
+
+
+def _set_theme_fonts(package: DocxDocument, profile: Profile) -> None:
+    """The theme's heading and body fonts are the 公文's (no style here names a theme font)."""
+    fonts = profile["fonts"]
+    heading, body = fonts["heading1"], fonts["body"]
+    theme = package.part.part_related_by(RT.THEME)
+    _replace_blob(theme, oxml.theme_fonts(theme.blob, (heading["docx"], heading.get("western", heading["docx"])),
+                                          (body["docx"], body.get("western", body["docx"]))))
 
 
 def _set_settings(package: DocxDocument, profile: Profile) -> None:
@@ -285,6 +306,7 @@ def _set_defaults(styles: BaseOxmlElement, profile: Profile) -> None:
     set_child(run, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
     paragraph = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     set_child(paragraph, "w:widowControl", val=False)
+    set_child(paragraph, "w:overflowPunct", val=False)
     set_child(paragraph, "w:autoSpaceDE", val=False)
     set_child(paragraph, "w:autoSpaceDN", val=False)
     set_child(paragraph, "w:spacing", before=0, after=0, line=240, lineRule="auto")
@@ -304,53 +326,63 @@ class _StyleSheet:
 
     def define(self) -> None:
         profile = self.profile
-        self._font(self.by_id["Normal"].element.get_or_add_rPr(), "body")
         line = profile["grid"]["line_pitch_twips"]
         exact: dict[str, str | int] = {"before": 0, "after": 0, "line": line, "lineRule": "exact"}
         flush = _indent(profile, firstLine=0)
         off = {"val": False}
+        # Styles of other forms than the body's start from Normal without its indent and spacing.
+        plain: Properties = {"ind": flush}
+        unspaced: Properties = {"spacing": {"val": 0}}
 
-        self.paragraph(
-            BODY, "公文正文", "Normal", "body", quick=True,
-            pPr={"spacing": exact, "ind": _indent(profile, firstLine=profile["paragraph"]["first_line_indent_chars"]),
-                 "jc": {"val": "both" if profile["paragraph"]["justify"] else "left"}},
-            rPr={"spacing": {"val": profile["grid"]["docx_char_spacing_twips"]}},  # 28 characters a line
-        )
+        normal = self.by_id[BODY]
+        body: Properties = {"spacing": exact, "ind": _indent(profile, firstLine=profile["paragraph"]["first_line_indent_chars"]),
+                            "jc": {"val": "both" if profile["paragraph"]["justify"] else "left"}}
+        for tag, attributes in body.items():
+            set_child(normal.element.get_or_add_pPr(), f"w:{tag}", **attributes)
+        self._font(normal.element.get_or_add_rPr(), "body")
+        set_child(normal.element.get_or_add_rPr(), "w:spacing", val=profile["grid"]["docx_char_spacing_twips"])  # 28 a line
+        normal.quick_style = True
         self.paragraph(BULLET, "公文要点", BODY, "body", quick=True)
         # snapToGrid off: LibreOffice would otherwise snap the 22 pt lines to the grid.
-        self.paragraph(TITLE, "公文标题", "Normal", "title", quick=True,
-                       pPr={"keepNext": {}, "snapToGrid": off, "spacing": exact, "jc": {"val": "center"}})
+        self.paragraph(TITLE, "公文标题", BODY, "title", quick=True,
+                       pPr={"keepNext": {}, "snapToGrid": off, "spacing": exact, **plain, "jc": {"val": "center"}}, rPr=unspaced)
         self.paragraph(ATTACHMENT_TITLE, "附件标题", TITLE, "title", pPr={"outlineLvl": {"val": 0}})
         for level in range(1, 5):  # Word's built-in headings: the navigation pane and TOC know them
             style = self.paragraph(HEADING[level], f"heading {level}", BODY, f"heading{level}", quick=True,
                                    pPr={"keepNext": {}, "outlineLvl": {"val": level - 1}})
-            set_child(style.element, "w:uiPriority", val=9)
             set_child(style.element, "w:next", val=BODY)
-        self.paragraph(RECIPIENT, "主送机关", BODY, "body", pPr={"ind": flush})
-        self.paragraph(NOTE, "附件说明", BODY, "body", pPr={"ind": flush})
-        self.paragraph(SIGNATURE, "落款", BODY, "body", pPr={"ind": flush, "jc": {"val": "right"}})
+            set_child(style.element, "w:link", val=RUN_IN[level])
+            set_child(style.element, "w:uiPriority", val=9)
+            style.element.attrib.pop(qn("w:customStyle"), None)  # built in: Word's own 标题 1–4
+            run_in = self.character(RUN_IN[level], f"标题 {level} 字符", f"heading{level}")
+            set_child(run_in.element, "w:link", val=HEADING[level])
+            set_child(run_in.element, "w:uiPriority", val=9)
+        self.paragraph(RECIPIENT, "主送机关", BODY, "body", pPr=plain)
+        self.paragraph(NOTE, "附件说明", BODY, "body", pPr=plain)
+        self.paragraph(SIGNATURE, "落款", BODY, "body", pPr={**plain, "jc": {"val": "right"}})
         # §8: "附件" and its number in 3号黑体 at the top left of a new page; the title on line 3.
         self.paragraph(ATTACHMENT_LABEL, "附件标识", BODY, "heading1",
-                       pPr={"pageBreakBefore": {}, "spacing": {**exact, "after": line}, "ind": flush, "jc": {"val": "left"}})
-        self._table_styles(flush, off)
+                       pPr={"pageBreakBefore": {}, "spacing": {**exact, "after": line}, **plain, "jc": {"val": "left"}})
+        self._table_styles(plain, unspaced, off)
         number_size = profile["fonts"]["page_number"]["size_pt"]
-        self.paragraph(PAGE_NUMBER, "页码", "Normal", "page_number", pPr={
+        line_twips = _twips_pt(number_size)
+        self.paragraph(PAGE_NUMBER, "页码", BODY, "page_number", pPr={
             "snapToGrid": off,
-            "spacing": {"before": 0, "after": 0, "line": _twips_pt(number_size), "lineRule": "exact"},
-        })
-        self._formal_styles(flush, off)
+            "spacing": {"before": _footer_room(profile) - line_twips, "after": 0, "line": line_twips, "lineRule": "exact"}, **plain,
+        }, rPr=unspaced)
+        self._formal_styles(plain, unspaced, off)
 
-    def _table_styles(self, flush: dict[str, int], off: dict[str, bool]) -> None:
+    def _table_styles(self, plain: Properties, unspaced: Properties, off: dict[str, bool]) -> None:
         """A bordered table; its text one grid line a row with the rule (as the PDF sets it),
         the header in 黑体: no 仿宋 has a bold face."""
         role = "table" if "table" in self.profile["fonts"] else "body"
         tables = self.profile["tables"]
         line = self.profile["grid"]["line_pitch_twips"] - _twips_pt(tables["rule_pt"])
         self.paragraph(TABLE_CAPTION, "表格标题", BODY, "body",
-                       pPr={"keepNext": {}, "ind": flush, "jc": {"val": "center"}})
-        self.paragraph(TABLE_TEXT, "表格文字", "Normal", role, pPr={
-            "snapToGrid": off, "spacing": {"before": 0, "after": 0, "line": line, "lineRule": "exact"},
-            "jc": {"val": "center"}})
+                       pPr={"keepNext": {}, **plain, "jc": {"val": "center"}})
+        self.paragraph(TABLE_TEXT, "表格文字", BODY, role, pPr={
+            "snapToGrid": off, "spacing": {"before": 0, "after": 0, "line": line, "lineRule": "exact"}, **plain,
+            "jc": {"val": "center"}}, rPr=unspaced)
         header = self.paragraph(TABLE_HEADER, "表头文字", TABLE_TEXT, role)
         heading = self.profile["fonts"]["heading1"]
         set_fonts(header.element.get_or_add_rPr(), heading["docx"], heading.get("western"))
@@ -365,27 +397,27 @@ class _StyleSheet:
         for side in ("left", "right"):
             set_child(margins, f"w:{side}", w=padding, type="dxa")
 
-    def _formal_styles(self, flush: dict[str, int], off: dict[str, bool]) -> None:
+    def _formal_styles(self, plain: Properties, unspaced: Properties, off: dict[str, bool]) -> None:
         """The formal edition's 版头 and 版记 (GB/T 9704 §7.2, §7.4)."""
         spec = self.profile["formal"]
         color = spec["color"].lstrip("#").upper()
-        left: Properties = {"ind": flush, "jc": {"val": "left"}}
+        left: Properties = {**plain, "jc": {"val": "left"}}
         self.paragraph(COPY_NUMBER, "份号", BODY, "body", pPr=left)
         self.paragraph(MARKING, "密级和紧急程度", BODY, "heading1", pPr=left)
-        self.paragraph(MARK, "发文机关标志", "Normal", "title", pPr={"snapToGrid": off, "jc": {"val": "center"}},
-                       rPr={"color": {"val": color}, "sz": {"val": round(spec["mark"]["size_pt"] * 2)},
+        self.paragraph(MARK, "发文机关标志", BODY, "title", pPr={"snapToGrid": off, **plain, "jc": {"val": "center"}},
+                       rPr={**unspaced, "color": {"val": color}, "sz": {"val": round(spec["mark"]["size_pt"] * 2)},
                             "szCs": {"val": round(spec["mark"]["size_pt"] * 2)}})
-        self.paragraph(NUMBER, "发文字号", BODY, "body", pPr={"ind": flush, "jc": {"val": "center"}})
+        self.paragraph(NUMBER, "发文字号", BODY, "body", pPr={**plain, "jc": {"val": "center"}})
         signer = self.character(SIGNER, "签发人姓名", "heading2")
         oxml.remove_child(signer.element.get_or_add_rPr(), "w:b")  # §7.2.6 3号楷体, whatever the headings
-        self.paragraph(SEPARATOR, "红色分隔线", "Normal", "body",
-                       pPr={"snapToGrid": off, "shd": {"val": "clear", "color": "auto", "fill": color}})
+        self.paragraph(SEPARATOR, "红色分隔线", BODY, "body",
+                       pPr={"snapToGrid": off, **plain, "shd": {"val": "clear", "color": "auto", "fill": color}})
         record = spec["record"]
         size = round(record["size_pt"] * 2)
-        self.paragraph(RECORD, "版记", BODY, "body", pPr={"ind": flush, "jc": {"val": "left"}},
+        self.paragraph(RECORD, "版记", BODY, "body", pPr=left,
                        rPr={"spacing": {"val": 0}, "sz": {"val": size}, "szCs": {"val": size}})
-        self.paragraph(RECORD_RULE, "版记分隔线", "Normal", "body",
-                       pPr={"snapToGrid": off, "shd": {"val": "clear", "color": "auto", "fill": "000000"}})
+        self.paragraph(RECORD_RULE, "版记分隔线", BODY, "body",
+                       pPr={"snapToGrid": off, **plain, "shd": {"val": "clear", "color": "auto", "fill": "000000"}})
 
     def paragraph(self, style_id: str, name: str, based_on: str, role: str, quick: bool = False,
                   pPr: Properties | None = None, rPr: Properties | None = None) -> BaseStyle:
@@ -453,11 +485,16 @@ class _Body:
             chain += [self.note_line(line, numbered=len(document.attachment_note) > 1) for line in document.attachment_note]
         if document.signature_issuer or document.signature_date:
             sealed = parts is not None and parts.seal and bool(document.signature_date)
-            chain += self.closing(document.signature_issuer, document.signature_date, sealed)
+            if document.co_issuers:
+                chain += self.joint_closing(formal.joint_closing(document.issuers, document.signature_date, self.profile, sealed))
+            else:
+                chain += self.closing(document.signature_issuer, document.signature_date, sealed)
+        if parts is not None and parts.note:
+            chain.append(self.paragraph(BODY, parts.note))  # §7.3.6 附注: 居左空二字, the line below the date
         for paragraph in chain[:-1]:
             set_child(paragraph.get_or_add_pPr(), "w:keepNext")
-        if parts is not None and parts.note:
-            self.paragraph(BODY, parts.note)  # §7.3.6 附注: 居左空二字, the line below the date
+        if len(chain) > 1:  # as the PDF: the text's last two lines, not one, go along to the 落款's page
+            set_child(chain[0].get_or_add_pPr(), "w:widowControl")
         for attachment in document.attachments:
             self.attachment(attachment)
         record = formal.record(parts)
@@ -466,7 +503,8 @@ class _Body:
 
     def paragraph(self, style: str, text: str = "") -> CT_P:
         paragraph = self.body.add_p()
-        paragraph.style = style
+        if style != BODY:  # Normal is stated by no w:pStyle, as Word writes it
+            paragraph.style = style
         if text:
             paragraph.add_r().text = text
         return paragraph
@@ -491,20 +529,15 @@ class _Body:
             set_child(paragraph.get_or_add_pPr(), "w:outlineLvl", val=heading.depth - 1)
 
     def text(self, paragraph: Paragraph) -> None:
-        """A body paragraph; a run-in heading leads it as a heading paragraph whose mark is hidden
-        (Word's style separator), the text then continuing on its line without an indent."""
-        spans = list(paragraph.spans)
-        lead = spans.pop(0) if spans and spans[0].role.startswith("heading") else None
-        if lead is not None:
-            heading = self.paragraph(HEADING[int(lead.role.removeprefix("heading"))], lead.text)
-            oxml.mark_hidden(heading.get_or_add_pPr())
+        """A body paragraph; a run-in heading is its first run, in the character style linked to
+        its level's heading style (the heading's fonts), the paragraph indented as any other."""
         element = self.paragraph(BULLET if paragraph.bullet else BODY)
-        if lead is not None:
-            set_child(element.get_or_add_pPr(), "w:ind", **_indent(self.profile, firstLine=0))
-        for span in spans:
+        for span in paragraph.spans:
             run = element.add_r()
             run.text = span.text
-            if span.role == "placeholder":  # a draft's unfilled figure: reviewers must not miss it
+            if span.role.startswith("heading"):
+                run.style = RUN_IN[int(span.role.removeprefix("heading"))]
+            elif span.role == "placeholder":  # a draft's unfilled figure: reviewers must not miss it
                 set_child(run.get_or_add_rPr(), "w:highlight", val="yellow")
 
     def table(self, table: Table) -> None:
@@ -567,6 +600,20 @@ class _Body:
             lines.append(self.signature_line(date, date_right))
         return lines
 
+    def joint_closing(self, lines: tuple[formal.ClosingLine, ...]) -> list[CT_P]:
+        """A joint 落款: each line's names or date at left, centre or right tab stops, where
+        formal.py places them."""
+        paragraphs: list[CT_P] = []
+        char = _char_twips(self.profile)
+        for line in lines:
+            paragraphs += [self.paragraph(BODY) for _ in range(line.blank_lines)]
+            paragraph = self.paragraph(SIGNATURE, "".join(f"\t{text}" for text, _, _ in line.items))
+            properties = paragraph.get_or_add_pPr()
+            oxml.set_tabs(properties, *((align, self.width - round(anchor * char)) for _, align, anchor in line.items))
+            set_child(properties, "w:jc", val="left")
+            paragraphs.append(paragraph)
+        return paragraphs
+
     def signature_line(self, text: str, right_chars: float) -> CT_P:
         """A right-aligned line `right_chars` 字 from the right edge."""
         paragraph = self.paragraph(SIGNATURE, text)
@@ -576,7 +623,12 @@ class _Body:
     def attachment(self, attachment: Attachment) -> None:
         """On a new page (§8): the label top left, the title centred on line 3, a blank line, the body."""
         self.paragraph(ATTACHMENT_LABEL, attachment.label)
-        self.paragraph(ATTACHMENT_TITLE, attachment.title)
+        title = self.paragraph(ATTACHMENT_TITLE)
+        for n, line in enumerate(attachment.title_lines or (attachment.title,)):
+            run = title.add_r()
+            if n:  # one paragraph (one entry in the navigation pane), broken where the data breaks it
+                run.add_br()
+            run.add_t(line)
         self.paragraph(BODY)
         self.blocks(attachment.body)
 
@@ -722,7 +774,7 @@ class _Body:
             section = self.package.sections[-1]
             # As high as the space between the type area and the footer's distance from the page
             # edge: LibreOffice leaves out the spacing above a new section's footer otherwise.
-            height = _twips_mm(self.profile["page"]["margin_bottom_mm"]) - _footer_distance(self.profile)
+            height = _footer_room(self.profile)
             for footer in (section.footer, section.even_page_footer):
                 footer.is_linked_to_previous = False
                 properties = _only_paragraph(footer.part.element).get_or_add_pPr()

@@ -19,21 +19,14 @@ from pathlib import Path
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
+from generator.ooxml import new as _new
+from generator.ooxml import to_bytes as _xml
+from generator.ooxml import w
 from generator.writers.changes import align, text_changes
 from generator.writers.docx.oxml import set_child
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT_PART = "word/document.xml"
 SETTINGS_PART = "word/settings.xml"
-
-
-def w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-def _new(tag: str) -> etree._Element:
-    """A w: element with the document's prefix (lxml would make one up: ns0)."""
-    return etree.Element(w(tag), nsmap={"w": W_NS})
 
 
 # Children of w:pPr that follow w:rPr (its paragraph mark's run properties).
@@ -71,10 +64,6 @@ def write(old_docx: Path, new_docx: Path, path: Path, author: str, date: datetim
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
             for item in source.infolist():
                 target.writestr(item, parts.get(item.filename) or source.read(item))
-
-
-def _xml(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _tracking_on(settings: bytes) -> bytes:
