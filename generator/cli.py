@@ -8,7 +8,7 @@ import datetime
 import sys
 from pathlib import Path
 
-from generator import errors
+from generator import advice, errors
 from generator.errors import DataError, EngineError
 
 # argparse's own words, as a clerk reads them (argparse looks `_` and `ngettext` up at call time).
@@ -115,8 +115,8 @@ def _draft(args: argparse.Namespace) -> int:
     from generator.commands.draft import draft
 
     target, origin, to_fill = draft(args.year, args.data_dir)
-    print(f"已写入 {target}（由 {origin} 滚动生成）：{to_fill} 项数据待填，"
-          f"python -m generator check {target} 会逐项列出")
+    listing = advice.command(f"check {target}", f"make check YEAR={target.stem}")
+    print(f"已写入 {target}（由 {origin} 滚动生成）：{to_fill} 项数据待填，{listing} 会逐项列出")
     return 0
 
 
@@ -206,7 +206,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    top = _Parser(prog="python -m generator", description="由 data/<年份>.yaml 生成年度法治政府建设情况报告（DOCX、PDF、HTML、TXT）。")
+    top = _Parser(prog=advice.LAUNCHER, description="由 data/<年份>.yaml 生成年度法治政府建设情况报告（DOCX、PDF、HTML、TXT）。")
     commands = top.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=_Parser)
 
     build = commands.add_parser("build", help="把数据文件生成 DOCX、PDF、HTML 和 TXT", description="把数据文件生成 DOCX、PDF、HTML 和 TXT。")
@@ -226,7 +226,7 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")
-    draft.add_argument("year", type=_year, help="要起草的年份，例如 2025")
+    draft.add_argument("year", type=_year, nargs="?", help="要起草的年份，例如 2025（不写时为最新数据文件的下一年；最新的文件还有待填的数据时不起草）")
     draft.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
     draft.set_defaults(run=_draft)
 

@@ -97,7 +97,7 @@ def test_command_prints_a_summary_and_refuses_to_overwrite(tmp_path, capsys):
     assert out[2].startswith("第19行 待核对：标题长 180 字")
     assert out[3] == "略去网页或页面上不属于报告的 3 行：分享: | 相关阅读: | 扫一扫在手机打开当前页"
     assert out[4] == f"已写入 {target}"
-    assert target.read_text(encoding="utf-8").startswith("# 由 000_4d44c9ce54bb60c3.txt 经 `python -m generator import` 导入。请核对：")
+    assert target.read_text(encoding="utf-8").startswith("# 由 000_4d44c9ce54bb60c3.txt 经 ./fazhi import 导入。请核对：")
     written = target.read_bytes()
     target.write_text("# mine\n", encoding="utf-8")
     assert cli.main(["import", str(SEED), "-o", str(target)]) == 2

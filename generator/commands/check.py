@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
+from generator import advice
 from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
 from generator.config.layout import Profile
 from generator.errors import DataError, Location
@@ -361,11 +362,11 @@ def _text(document: doc.Document) -> Iterator[Finding]:
     for block, text in _blocks(document):
         if isinstance(block, doc.Table):
             continue
-        for rule, pattern, message, advice in _TEXT_RULES:
+        for rule, pattern, message, fix in _TEXT_RULES:
             for match in pattern.finditer(text):
                 found = match.group(0)
                 fixed = found.translate(_FULL_WIDTH) if rule == "halfwidth-punctuation" else found.replace(",", "")
-                yield Finding(rule, block.location, message.format(found), sentence_at(text, match.start()), advice.format(found, fixed))
+                yield Finding(rule, block.location, message.format(found), sentence_at(text, match.start()), fix.format(found, fixed))
         yield from _pairs(block, text)
         if isinstance(block, doc.Heading) and text.endswith("。"):
             yield Finding("heading-punctuation", block.location, "独占一行的标题以“。”结尾", text, "去掉“。”，或者改为接排标题（runin: true）")
@@ -442,7 +443,7 @@ def _last_year(path: Path, report: model.Report, document: doc.Document, values:
             except (DataError, OSError) as error:
                 yield Finding(
                     "last-year-unreadable", _body_location(report), f"上一年度的数据文件 {previous_path.name} 读不进来，未能与上年比较：{error}",
-                    advice=f"先改正 {previous_path.name}（python -m generator check {previous_path}），或把它移出这个文件夹",
+                    advice=f"先改正 {previous_path.name}（{advice.command(f'check {previous_path}', f'make check YEAR={previous_path.stem}')}），或把它移出这个文件夹",
                 )
     yield from _unchanged_figures(report, values, before[0] if before else None)
     if before is not None:
