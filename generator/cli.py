@@ -79,7 +79,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"提示：{note}", file=sys.stderr)
     for path in result.written:
         print(f"已写入 {path}")
+    _say_moved(result.moved)
     return 0
+
+
+def _say_moved(moved: list[Path]) -> None:
+    """Older outputs moved aside, so the folder holds only what was made from this data."""
+    if moved:
+        print(f"由旧版数据生成的 {len(moved)} 个文件已移入 {moved[0].parent}：{'、'.join(path.name for path in moved)}")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -125,10 +132,12 @@ def _compare(args: argparse.Namespace) -> int:
     from generator.pipeline import open_report
 
     last, this = open_report(args.last), open_report(args.this)
-    table, written = compare(last.report, this.report, this.profile, args.output or Path("out") / str(this.report.meta.year))
+    out_dir = args.output or Path("out") / str(this.report.meta.year)
+    table, written, moved = compare(last.report, this.report, this.profile, out_dir, this.version)
     print(table, end="")
     for path in written:
         print(f"已写入 {path}")
+    _say_moved(moved)
     return 0
 
 
@@ -139,8 +148,10 @@ def _diff(args: argparse.Namespace) -> int:
     old, new = open_report(args.old), open_report(args.new, args.layout)
     author = args.author or new.report.meta.issuer
     when = args.date or datetime.datetime.now().replace(microsecond=0)
-    for path in diff(old.document, new.document, new.profile, args.output or Path("out") / str(new.document.year), author, when):
+    written, moved = diff(old.document, new.document, new.profile, args.output or Path("out") / str(new.document.year), author, when)
+    for path in written:
         print(f"已写入 {path}")
+    _say_moved(moved)
     return 0
 
 
