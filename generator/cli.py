@@ -168,6 +168,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 
+def _rename(args: argparse.Namespace) -> int:
+    from generator.commands.rename import rename
+
+    renamed = rename(args.data, args.old, args.new)
+    print(f"已把 {renamed.path} 中的数字“{renamed.old}”改名为“{renamed.new}”：figures 中的名称和 {renamed.references} 处引用；报告的文字不变")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from generator.commands.serve import run
 
@@ -265,6 +273,13 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--region", type=_short_text, help="地区（meta.region），例如 某县")
     importer.add_argument("--issuer", type=_short_text, help="发文机关（meta.issuer），例如 某县人民政府")
     importer.set_defaults(run=_import)
+
+    rename = commands.add_parser("rename", help="给数字改名：figures 中的名称和正文、公式中的每处引用一并改好",
+                                 description="给数字改名：figures 中的名称和正文、公式中的每处引用一并改好；注释和格式不变，报告的文字必须与改名前完全相同，否则不改动文件。")
+    rename.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    rename.add_argument("old", help="数字现在的名称，例如 受理")
+    rename.add_argument("new", help="新名称，例如 行政复议受理")
+    rename.set_defaults(run=_rename)
 
     serve = commands.add_parser("serve", help="在浏览器中审阅：各年度报告、检查结果和下载，保存后自动更新", description="在浏览器中审阅各年度报告、检查结果和下载文件；数据文件一保存，页面随之更新。")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问；0.0.0.0 为整个网络）")

@@ -101,3 +101,9 @@ def test_make_import_diff_and_compare_work_as_typed(project: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[-1].startswith("已写入 out/2025/"), result.stdout
     assert built.returncode == 0
+
+
+def test_make_rename_renames_a_figure(project: Path) -> None:
+    result = run(["make", "rename", "OLD=行政诉讼败诉", "NEW=行政诉讼败诉案件"], project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "已把 data/2024.yaml 中的数字“行政诉讼败诉”改名为“行政诉讼败诉案件”：figures 中的名称和 2 处引用；报告的文字不变"
