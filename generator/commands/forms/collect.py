@@ -16,6 +16,7 @@ from pathlib import Path
 from generator import advice
 from generator.atomic import write_all
 from generator.commands.forms import layout
+from generator.commands.forms.merge import record_blanks
 from generator.commands.forms.units import by_unit, is_percent
 from generator.errors import DataError
 from generator.pipeline import Loaded
@@ -59,6 +60,7 @@ def collect(loaded: Loaded, out_dir: Path) -> Collected:
     collected = Collected(tuple(forms), out_dir / f"{year}年法治政府建设数据填报单位.csv", tuple(notes))
     outputs[collected.units_csv] = lambda path: path.write_text(_csv(collected.lines(names_only=True)), encoding="utf-8", newline="")
     write_all(outputs)
+    record_blanks(out_dir, [path for _, _, path in forms])
     return collected
 
 
