@@ -394,6 +394,48 @@ def test_a_pdf_leaves_out_running_heads_and_page_numbers_of_any_form(tmp_path):
     assert "".join(imported.data["meta"]["title"]) == "桐江县人民政府关于{{ year }}年度法治政府建设情况的报告"  # as the page breaks it
 
 
+def test_a_ragged_pdf_imports_as_its_justified_twin(tmp_path, monkeypatch):
+    """Left-aligned lines end short of the right margin wherever a number or a quotation did not
+    fit; they still run on, as the same report set justified does."""
+    import pdfplumber
+
+    from generator.writers import html
+
+    assert cli.main(["build", str(SAMPLE), "--format", "pdf", "-o", str(tmp_path / "justified")]) == 0
+    render = html.render
+    ragged_style = "<style>p, li { text-align: left !important; text-align-last: left !important; }</style></head>"
+    monkeypatch.setattr(html, "render", lambda *args, **kwargs: render(*args, **kwargs).replace("</head>", ragged_style, 1))
+    assert cli.main(["build", str(SAMPLE), "--format", "pdf", "-o", str(tmp_path / "ragged")]) == 0
+    monkeypatch.undo()
+    justified, ragged = (next((tmp_path / kind).glob("*.pdf")) for kind in ("justified", "ragged"))
+    with pdfplumber.open(ragged) as opened:
+        lines = [line for page in opened.pages for line in (page.extract_text() or "").splitlines()]
+    assert "“不见面审批”占审批总量的" in [line[-13:] for line in lines]  # a line broke short before 98.48%
+    (tmp_path / "j").mkdir()
+    (tmp_path / "r").mkdir()
+    one, one_text, _ = roundtrip(justified, tmp_path / "j")
+    two, two_text, _ = roundtrip(ragged, tmp_path / "r")
+    assert two_text == one_text
+    assert two.data == one.data and two.notes == [] == one.notes
+
+
+def test_a_pdf_line_the_layout_cannot_place_is_kept_apart_and_named():
+    """An unindented line after a short one, in a report whose paragraphs are indented: it may
+    start a paragraph or go on with the last; it stays apart, and the place is given."""
+    from generator.importer.formats import _pdf_paragraph_runs, _PdfLine
+
+    def line(x0, x1, y, text):
+        return _PdfLine(1, x0, y, x1, y + 20, text)
+
+    full = "全县深入推进依法行政严格规范公正文明执法持续提升行政执法"  # 28 characters of 15.8 pt
+    lines = [line(111, 521, 100, full[:26]), line(79, 521, 130, full), line(79, 300, 160, "质量。"),
+             line(111, 521, 190, full[:26]), line(79, 200, 220, "办理案件。"), line(79, 521, 250, "另起一段没有缩进的文字" * 2 + full[:6]),
+             line(79, 300, 280, "结束。")]
+    paragraphs = _pdf_paragraph_runs(lines)
+    assert [len(p.text) for p in paragraphs] == [26 + 28 + 3, 26 + 5, 22 + 6 + 3]
+    assert [p.doubt for p in paragraphs] == ["", "", "“另起一段没有缩进的文字另…”上一行没有排满，这一行又没有缩进，已作为新的一段；如果它接着上一行，请在数据文件中把两段合并"]
+
+
 def test_a_pdf_without_pdftotext_says_what_to_install(tmp_path, capsys, monkeypatch):
     from generator.importer import formats
 
