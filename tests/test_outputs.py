@@ -88,3 +88,19 @@ def test_the_review_pages_copy_moves_older_outputs_aside(tmp_path: Path) -> None
     assert sorted(path.name for path in (out / "2024").glob("[!.]*.*")) == ["报告.txt"]
     assert (out / "2024" / "旧版" / html).is_file()
     assert json.loads((out / "2024" / outputs.RECORD).read_text(encoding="utf-8")) == {"报告.txt": "0123456789ab"}
+
+
+def test_the_review_page_and_its_downloads_carry_the_data_version(tmp_path: Path, monkeypatch) -> None:
+    from generator.commands.build import build
+    from generator.commands.serve import job
+
+    monkeypatch.setattr(job, "build", lambda document, profile, out_dir, formats: build(document, profile, out_dir, ("txt",)))
+    data = tmp_path / "2024.yaml"
+    data.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    messages = list(job.make(job.Job(data, job.digest(data.read_bytes()), None, scratch), {}))
+    rendered = next(m for m in messages if isinstance(m, job.Rendered))
+    built = next(m for m in messages if isinstance(m, job.Built))
+    assert rendered.page.version == built.version == open_report(data).version
+    assert f'<meta name="data-version" content="{built.version}">' in rendered.page.html
