@@ -1,4 +1,4 @@
-"""The command line: `python -m generator build|check|…`. It parses, loads and hands the loaded
+"""The command line: `./fazhi build|check|…` (the launcher runs `python -m generator` in .venv). It parses, loads and hands the loaded
 objects to a command in generator/commands/; it prints. Bad input exits 2 with one message in
 Chinese, never a traceback."""
 from __future__ import annotations
