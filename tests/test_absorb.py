@@ -220,14 +220,20 @@ def test_the_reviewed_edits_come_back_into_the_data(saved, data, capsys):
         "专题汇报: {value: 5, unit: 次, label: 区委常委会、区政府常务会听取法治建设专题汇报}", "- 一年来", "", "- 充分发挥{{ 基层立法联系点 }}基层立法联系点作用",
         '- [行政诉讼审结案件, "{{ 行政诉讼审结 }}"]', "- section: 存在的不足和原因及反馈问题整改情况", "- section: 存在的主要不足和原因"]
     # The clerk reads what changed, and the reviewer's comment with its paragraph.
-    assert "数字“专题汇报”：4次 → 5次（figures 中的 value 改为 5）" in out
+    assert re.search(r"第\d+段：…[^\n]*先后\[4 → 5\]次[^\n]*（数字“专题汇报”：figures 中的 value 改为 5）\n", out)  # one edit, told once
+    assert "数字“专题汇报”：4次 → 5次" not in out
     assert "删除段落“在过去的一年中，我区在法治政府建设方面虽然取得…”" in out
     assert "新增段落“一年来，全区法治政府建设工作得到上级充分肯定。”" in out
     assert re.search(r"李四：请核实联系点数量 —— 第\d+段“（三）健全依法行政制度体系。充分发挥71个基层…”", out)
     assert f"已写回 {data}（注释、顺序和格式保持原样）" in out
-    # Absorbing the same review again finds nothing left to do.
+    # Absorbing the same review again says so, and keeps the data and the record of the first time.
+    from generator.commands.absorb import record_path
+
+    record = record_path(data).read_bytes()
     status, out, _ = absorb(capsys, data, saved["edited"])
-    assert status == 0 and "没有需要写回的改动" in out and data.read_text(encoding="utf-8") == after
+    assert status == 0 and data.read_text(encoding="utf-8") == after and record_path(data).read_bytes() == record
+    assert re.fullmatch(rf"{re.escape(str(saved['edited']))} 已于 \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d 写回过（7 处改动），"
+                        "此后数据文件没有改动；这次不再写回，数据文件和那次的写回记录都保持原样\n", out)
 
 
 def test_the_last_absorb_is_recorded_beside_the_data(saved, data, capsys):
@@ -237,7 +243,7 @@ def test_the_last_absorb_is_recorded_beside_the_data(saved, data, capsys):
     record = json.loads(record_path(data).read_text(encoding="utf-8"))
     assert record_path(data) == data.parent / ".2024.absorbed.json"
     assert record["docx"] == "edited.docx"
-    assert record["changes"] == 8 and record["comments"] == 1
+    assert record["changes"] == 7 and record["comments"] == 1  # the figure changed in its sentence: one edit
     assert datetime.datetime.fromisoformat(record["absorbed_at"]) <= datetime.datetime.now()
     assert last_absorbed(data)["changed_since"] is False
     data.write_text(data.read_text(encoding="utf-8") + "# later\n", encoding="utf-8")
@@ -487,7 +493,7 @@ def test_what_word_adds_when_it_saves_is_no_edit(saved, data, tmp_path, capsys):
     edited = word_resave(review(build_docx(data, tmp_path / "ours.docx"), tmp_path / "edited.docx", lambda d, body: replace(find(body, "先后4次"), "先后4次", "先后6次")), tmp_path / "word-edited.docx")
     status, out, err = absorb(capsys, data, edited)
     assert (status, err) == (0, "")
-    assert "数字“专题汇报”：4次 → 6次（figures 中的 value 改为 6）" in out
+    assert "中有 1 处改动：" in out and "先后[4 → 6]次" in out and "（数字“专题汇报”：figures 中的 value 改为 6）" in out
     assert data.read_bytes() != before and load(data).figures["专题汇报"].value == 6
 
 

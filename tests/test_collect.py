@@ -113,7 +113,7 @@ def test_collect_writes_one_form_per_unit_and_the_list_of_units(data, tmp_path, 
     folder = tmp_path / "forms"
     assert main(["collect", str(data), "-o", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".blank-forms.json") == sorted(
         [form_of(folder, unit).name for unit in (OFFICE, JUSTICE, COURT)] + ["2025年法治政府建设数据填报单位.csv"])
     assert "共 3 个单位、64 项数字" in out
     assert re.search(rf"{COURT}\s+3\s+{re.escape(str(form_of(folder, COURT)))}", out)
@@ -225,7 +225,7 @@ def test_filled_forms_merge_into_a_data_file_that_builds_without_placeholders(da
     assert f"已写入 {data}：" in out
     assert "行政复议办结：填入 230件（表第6行 → 数据文件第" in out
     assert "填入 64 项，修改 0 项，仍有 0 项未填" in out
-    assert re.search(rf"{JUSTICE}\s+已交回\s+5\s+0", out)
+    assert re.search(rf"{JUSTICE}\s+已填\s+5\s+0", out)
 
     report = load(data)
     values = {name: figure.value for name, figure in report.figures.items() if figure.formula is None}
@@ -279,15 +279,41 @@ def test_dry_run_shows_the_changes_and_writes_nothing(data, forms, capsys):
     assert data.read_bytes() == before
 
 
-def test_the_table_says_who_returned_what(data, forms, capsys):
+def test_the_table_says_who_returned_what(data, forms, capsys, tmp_path):
+    """By content, not by place: the blank forms collect wrote lie in the folder beside the
+    returned ones (and one is copied elsewhere under another name); they are 未交回. A form
+    saved back with nothing in it is 空表."""
     answer(form_of(forms, COURT), {"行政诉讼审结": 131, "行政诉讼败诉": 6})
+    saved = load_workbook(form_of(forms, JUSTICE))  # opened and saved by the unit, nothing filled
+    saved.properties.lastModifiedBy = JUSTICE
+    saved.save(form_of(forms, JUSTICE))
+    elsewhere = tmp_path / "收到的表"
+    elsewhere.mkdir()
+    shutil.copy(form_of(forms, OFFICE), elsewhere / "办公室.xlsx")
     status, out, _ = merge(capsys, data, forms)  # a folder: every form in it, the blank ones too
     assert status == 0
     lines = [line.split() for line in out.splitlines()]
     assert ["填报单位", "交回情况", "已填", "未填"] in lines
-    assert [COURT, "已交回", "2", "1"] in lines
+    assert [COURT, "已填", "2", "1"] in lines
     assert [JUSTICE, "空表", "0", "5"] in lines
-    assert [OFFICE, "空表", "0", "56"] in lines
+    assert [OFFICE, "未交回", "0", "56"] in lines
+    status, out, _ = merge(capsys, data, elsewhere / "办公室.xlsx", form_of(forms, COURT))
+    assert [OFFICE, "未交回", "0", "56"] in [line.split() for line in out.splitlines()]
+
+
+def test_numbers_typed_into_a_sheet_of_the_units_own_are_named(data, forms, capsys):
+    path = form_of(forms, COURT)
+    answer(path, {"行政诉讼审结": 131})
+    book = load_workbook(path)
+    added = book.create_sheet("补充数据")
+    added.append(["行政诉讼发案", 140])
+    added.append(["行政诉讼败诉", 6])
+    book.save(path)
+    status, out, _ = merge(capsys, data, path)
+    assert status == 0
+    assert (f"警告：{path} 的工作表“补充数据”中有 2 个数字，不是填报表的一部分，没有合并；"
+            f"要填报的数字请填在工作表“{layout.DATA_SHEET}”的“本年数值”一栏") in out.splitlines()
+    assert "行政诉讼审结：填入 131件" in out
 
 
 def test_collection_state_lists_each_units_filled_and_empty_figures(data, forms, capsys):

@@ -205,3 +205,18 @@ def test_a_joint_signature_names_one_to_ten_issuers(tmp_path, capsys, issuers, c
     text = variant("  title:", f"  signature:\n    issuer: {issuers}\n    date: 2025-03-18\n  title:")
     assert refused(tmp_path, capsys, text) == (
         6, 13, f"meta.signature.issuer 应写 1 至 10 个发文机关署名（联合行文按版头中的顺序，主办机关在前），这里有 {count} 个")
+
+
+# -- the same mistakes inside a figure's {…} -----------------------------------------------------
+
+@pytest.mark.parametrize("written, column, message", [
+    ("{value：7, unit: 件}", 13, "“value”后面用了全角冒号“：”；键和值之间要用英文冒号加一个空格，写作 value: 7"),
+    ("{value:7, unit: 件}", 13, "“value”后面的英文冒号与值之间少了一个空格；键和值之间要用英文冒号加一个空格，写作 value: 7"),
+    ("{value: 7, unit:件}", 22, "“unit”后面的英文冒号与值之间少了一个空格；键和值之间要用英文冒号加一个空格，写作 unit: 件"),
+    ("{value: 7, unit 件}", 22, "“unit”后面少了英文冒号；键和值之间要用英文冒号加一个空格，写作 unit: 件"),
+    ("{value: 7 unit: 件}", 16, "“7”和“unit”之间少了一个英文逗号；花括号中各项之间要用英文逗号加一个空格，写作 7, unit: ……"),
+    ("{value: 7，unit: 件}", 16, "“7”后面用了全角逗号“，”；花括号中各项之间要用英文逗号加一个空格，写作 7, unit: ……"),
+])
+def test_a_typo_inside_a_figures_braces_is_named_exactly(tmp_path, capsys, written, column, message):
+    """As at block level: the place of the slip and the fix, not a guess at a key."""
+    assert refused(tmp_path, capsys, variant("  败诉: {value: 7, unit: 件}", f"  败诉: {written}")) == (8, column, message)

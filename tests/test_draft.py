@@ -130,7 +130,75 @@ def test_compare_command_prints_and_writes_csv_and_docx(data_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith("行政复议办结"))
     assert row.split() == ["行政复议办结", "办结行政复议案件", "件", "217", "230", "+13", "+6.0"]
-    assert sorted(p.name for p in out.iterdir()) == ["2025年与2024年数据对比.csv", "2025年与2024年数据对比.docx"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".outputs.json") == ["2025年与2024年数据对比.csv", "2025年与2024年数据对比.docx"]
     with zipfile.ZipFile(out / "2025年与2024年数据对比.docx") as archive:
         body = archive.read("word/document.xml").decode("utf-8")
     assert "<w:tbl>" in body and "行政复议办结" in body and ">230<" in body
+
+
+FORMS = """\
+meta:
+  year: 2024
+  region: 某县
+  issuer: 某县人民政府
+  title: 某县人民政府关于{{ year }}年法治政府建设情况的报告
+figures:
+  简写: 12
+  行内: {value: 5, unit: 次, label: 行内写法}
+  行内有上年: {value: 6, last_year: 4, unit: 件}
+  "带引号的名称": {value: 7, unit: '个', label: "引号中的说明"}
+  分行写:
+    value: 8
+    unit: 次
+    label: 分行写的说明
+  分行有上年:
+    value: 9  # 本年
+    last_year: 3  # 上年
+    unit: 项
+  分行接着行内:
+    unit: 人
+    value: 10
+  公式: {formula: 行内 + 分行写, unit: 次}
+body:
+  - 简写{{ 简写 }}，行内{{ 行内 }}，{{ 行内有上年 }}，{{ 带引号的名称 }}，分行{{ 分行写 }}，{{ 分行有上年 }}，{{ 分行接着行内 }}，合计{{ 公式 }}。
+"""
+
+
+def test_draft_carries_every_form_of_figure_the_loader_reads(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "2024.yaml").write_text(FORMS, encoding="utf-8")
+    result = generator("draft", "2025", "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    figures = load(data / "2025.yaml").figures
+    stated = {name: (f.value, f.last_year, f.unit, f.label) for name, f in figures.items() if f.formula is None}
+    assert stated == {
+        "简写": (None, 12, "", ""),
+        "行内": (None, 5, "次", "行内写法"),
+        "行内有上年": (None, 6, "件", ""),
+        "带引号的名称": (None, 7, "个", "引号中的说明"),
+        "分行写": (None, 8, "次", "分行写的说明"),
+        "分行有上年": (None, 9, "项", ""),
+        "分行接着行内": (None, 10, "人", ""),
+    }
+    assert figures["公式"].formula is not None and figures["公式"].formula.template == "行内 + 分行写"
+    drafted = (data / "2025.yaml").read_text(encoding="utf-8")
+    assert "    last_year: 9  # 本年\n    unit: 项\n" in drafted  # a block mapping keeps its lines and comments
+    assert result.stdout.startswith(f"已写入 {data / '2025.yaml'}（由 {data / '2024.yaml'} 滚动生成）：7 项数据待填")
+
+
+def test_draft_without_a_year_refuses_a_newest_file_that_is_itself_a_draft(data_dir):
+    result = generator("draft", "--data-dir", str(data_dir))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"错误：{data_dir / '2025.yaml'} 还有 63 项数据待填（")
+    assert result.stderr.rstrip().endswith("它本身还是 2025 年度的草稿，因此不起草 2026 年度；确实要起草 2026 年度，请写 ./fazhi draft 2026")
+    assert not (data_dir / "2026.yaml").exists()
+
+
+def test_a_finished_year_drafts_the_next_and_leaves_the_old_headers_behind(data_dir):
+    fill(data_dir / "2025.yaml")
+    result = generator("draft", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    text = (data_dir / "2026.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# 2026 年度草稿，由 2025.yaml 于 ")
+    assert text.count("年度草稿") == 1 and "import 导入" not in text

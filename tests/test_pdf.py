@@ -397,7 +397,8 @@ def test_justified_boxes_leave_no_character_spacing_behind(report):
 def test_notes_name_the_substitute_fonts(report, profile):
     assert report.notes == fonts.resolve(profile).notes()
     for note in report.notes:
-        assert re.fullmatch(r"\S+（[a-z0-9_]+）(、\S+（[a-z0-9_]+）)*：本机未安装 .+，PDF 改用 .+", note), note
+        assert re.fullmatch(r"[^\sA-Za-z]+(、[^\sA-Za-z]+)*：本机未安装 .+，PDF 改用 .+", note), note  # roles by their Chinese names
+        assert not re.search(r"\.(?:otf|ttf|ttc)|[a-z]+\d|（[a-z_0-9]+）", note), note  # no file names, no keys
 
 
 # -- the parts the 2024 data lacks -------------------------------------------------------------
@@ -475,7 +476,7 @@ def test_a_role_without_any_installed_candidate_is_an_error(profile, tmp_path):
     with pytest.raises(DataError) as error:
         fonts.resolve(broken)
     message = str(error.value)
-    assert "body" in message and "No Such Font 仿宋 XYZ" in message and "NoSuchFont.otf" in message
+    assert "正文" in message and "No Such Font 仿宋 XYZ" in message and "NoSuchFont.otf" in message
     assert "scripts/setup-fonts.sh" in message and "make setup" in message
     with pytest.raises(DataError):
         document = Document(year=2024, title_lines=("标题",), body=(Paragraph((Span("正文。"),)),))
@@ -491,7 +492,7 @@ def test_font_files_come_from_the_fonts_folder(profile, tmp_path, monkeypatch):
     face = fonts.resolve(changed)["body"]
     assert face.path == (tmp_path / "Some-Fang.otf").resolve()
     assert face.family == "Some-Fang"
-    assert "正文（body）：本机未安装 No Such Font XYZ，PDF 改用 Some-Fang.otf" in fonts.resolve(changed).notes()
+    assert "正文：本机未安装 No Such Font XYZ，PDF 改用 Some Fang" in fonts.resolve(changed).notes()
 
 
 def test_installed_families_need_chinese_coverage_and_the_weight_asked_for(monkeypatch):
@@ -531,7 +532,7 @@ def test_bold_without_a_bold_face_is_noted(profile, tmp_path, monkeypatch):
     resolved = fonts.resolve(changed)
     assert resolved["heading2"].lacks_bold and not resolved["heading1"].lacks_bold
     assert resolved["heading1"].weight == resolved["heading2"].weight == 700
-    assert "二级标题（heading2）：要求加粗，但 Some-Kai.otf 没有粗体，PDF 中按常规字重排印" in resolved.notes()
+    assert "二级标题：要求加粗，但 Some Kai 没有粗体，PDF 中按常规字重排印" in resolved.notes()
 
 
 # -- page fit --------------------------------------------------------------------------------

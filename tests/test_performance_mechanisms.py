@@ -184,9 +184,10 @@ def test_fonts_folder_files_resolve_through_fontconfig(document_2024):
         assert face.in_fontconfig and face.family == face.path.stem
     assert resolved.files() == {}
     assert "@font-face" not in html.render(document_2024, profile, resolved)
-    for face in from_folder:  # the notes still name the files
+    for face in from_folder:  # the notes name the font, as a font menu does
         if face.skipped:
-            assert any(note.endswith(f"，PDF 改用 {face.path.name}") for note in resolved.notes())
+            assert any(note.endswith(f"，PDF 改用 {face.name}") for note in resolved.notes())
+            assert face.name.startswith("Fandol") and ".otf" not in face.name
 
 
 @needs_fandol

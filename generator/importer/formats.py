@@ -35,6 +35,7 @@ MAX_PDF_PAGES = 300
 class Paragraph:
     text: str
     where: str  # 第12段, 第3页: how the user finds it in the file
+    doubt: str = ""  # what to check about how the paragraph was read (a PDF's layout unclear)
 
 
 def _refuse(path: Path, message: str) -> DataError:
@@ -216,28 +217,76 @@ def _shape(text: str) -> str:
 
 
 def _pdf_paragraph_runs(lines: list[_PdfLine]) -> list[Paragraph]:
-    """Join a paragraph's lines: a line continues the previous one when that one reaches the right
-    margin and this one starts at the left margin (a new paragraph is indented, a last line short)."""
+    """Join a paragraph's lines by reading the layout: a line at the left margin continues the
+    one before it unless it starts a new paragraph. A line that reaches the right margin always
+    runs on; one that ends short of it (a left-aligned, ragged PDF breaks before a number or a
+    quotation that does not fit) runs on when the next line's first word would not have fitted
+    into the space left, which is why the line broke there. A new paragraph shows by its indent
+    or by a heading or item starting the line; where the layout says neither clearly, the lines
+    are kept apart and the place is named for checking (`doubt`)."""
     if not lines:
         return []
     height = statistics.median(line.y1 - line.y0 for line in lines) or 12.0
     left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
     long = [round(line.x1) for line in lines if line.x1 - line.x0 > 10 * height]
     right = Counter(long).most_common(1)[0][0] if long else max(line.x1 for line in lines)
-    runs: list[tuple[list[str], str]] = []  # a paragraph's lines, and where it starts
+    char = _char_width(lines, left, right, height)
+    indents = sum(1 for line in lines if 1.5 * char <= line.x0 - left <= 2.5 * char)
+    runs: list[tuple[list[str], str, str]] = []  # a paragraph's lines, where it starts, and a doubt
     previous: _PdfLine | None = None
     for line in lines:
         text = line.text.strip()
-        continues = (previous is not None and "\t" not in text and "\t" not in previous.text
-                     and previous.x1 >= right - 1.2 * height and line.x0 <= left + 0.5 * height
-                     and previous.x0 <= left + 3 * height)
-        if continues and runs:
+        joins, doubt = _runs_on(previous, line, text, left, right, char, height, indents >= 2)
+        if joins and runs:
             parts = runs[-1][0]
             parts.append(_gap(parts[-1], text) + text)
         else:
-            runs.append(([text], f"第{line.page}页"))
+            runs.append(([text], f"第{line.page}页", doubt))
         previous = line
-    return [Paragraph("".join(parts), where) for parts, where in runs]
+    return [Paragraph("".join(parts), where, doubt) for parts, where, doubt in runs]
+
+
+# What starts a heading or an item: 一、 （一） 1. （1） 一是 ——, 附件.
+_STARTS_BLOCK = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|[一二三四五六七八九十]+是|——|附件)")
+# The first unit the line could not be broken inside: a run of Latin letters and digits, or one
+# character, with the punctuation that may not start or end a line kept to it.
+_FIRST_UNIT = re.compile(r"^[“‘《（(「]*(?:[A-Za-z0-9.%％‰+\-]+|.)[，。、；：！？）》”’」…—]*")
+
+
+def _char_width(lines: list[_PdfLine], left: float, right: float, height: float) -> float:
+    """The width of a full-width character, from lines that fill the measure."""
+    widths = [(line.x1 - line.x0) / _units(line.text) for line in lines
+              if abs(line.x0 - left) < height and abs(line.x1 - right) < height and _units(line.text) >= 10]
+    return statistics.median(widths) if widths else height * 0.7
+
+
+def _units(text: str) -> float:
+    """Characters counted as a typesetter does: half for a Latin letter or digit."""
+    return sum(0.5 if character.isascii() else 1.0 for character in text.strip()) or 1.0
+
+
+def _runs_on(previous: _PdfLine | None, line: _PdfLine, text: str, left: float, right: float, char: float,
+             height: float, indented_paragraphs: bool) -> tuple[bool, str]:
+    """Whether `line` continues the paragraph of `previous`, and what to check when unsure."""
+    if previous is None or "\t" in text or "\t" in previous.text or previous.x0 > left + 3 * height:
+        return False, ""
+    if line.x0 > left + 0.5 * char:  # indented or centred: a paragraph, a heading, a title of its own
+        return False, ""
+    if previous.x1 >= right - 1.2 * height:
+        return True, ""
+    where = f"“{text[:12]}…”"
+    block = _STARTS_BLOCK.match(text)
+    if block is not None:
+        if not indented_paragraphs:
+            return False, ""
+        return False, f"{where}这一行没有缩进，却以“{block.group()}”开头，已作为新的一段；如果它接着上一行，请在数据文件中把两段合并"
+    unit = _FIRST_UNIT.match(text)
+    room = right - previous.x1
+    if unit is not None and _units(unit.group()) * char > room - 0.3 * char:
+        return True, ""  # it did not fit: the line broke there, the paragraph goes on
+    if indented_paragraphs:
+        return False, f"{where}上一行没有排满，这一行又没有缩进，已作为新的一段；如果它接着上一行，请在数据文件中把两段合并"
+    return False, ""
 
 
 def _gap(before: str, after: str) -> str:

@@ -35,6 +35,7 @@ def strip_web_chrome(text: str) -> str:
 class Line:
     text: str  # cleaned: full-width punctuation, no stray spaces; table cells joined by tabs
     where: str  # 第12行 (TXT), 第12段 (DOCX, web page), 第3页 (PDF): how the user finds it
+    doubt: str = ""  # what to check about how it was read (a PDF's layout), shown as 待核对
 
 
 _MORE_CHROME = re.compile(
@@ -65,7 +66,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
             chrome.append(paragraph.text.strip())
         elif folded:
             text = "\t".join(_clean(cell) for cell in paragraph.text.strip().split("\t"))
-            lines.append(Line(text, paragraph.where))
+            lines.append(Line(text, paragraph.where, paragraph.doubt))
     return lines, chrome
 
 

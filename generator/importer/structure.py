@@ -72,7 +72,7 @@ class _Importer:
         self.chrome = chrome
         self.stated = stated
         self.repairs: list[Repair] = []
-        self.notes: list[Note] = []
+        self.notes: list[Note] = [Note(line.where, line.doubt) for line in lines if line.doubt]  # how a PDF was read
         self.sections = 0
         self.last_number: dict[str, int] = {}  # per style across the document, for `continue`
 

@@ -6,9 +6,11 @@ file once with `open_report` and hand the loaded objects on.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import outputs
 from generator.config import layout
 from generator.errors import DataError
 from generator.pipeline.document import Document
@@ -26,9 +28,15 @@ class Loaded:
     document: Document
     profile: layout.Profile
 
+    @property
+    def version(self) -> str:
+        """The data and layout version every output made from it carries."""
+        return self.document.data_version
+
 
 def open_report(path: Path, layout_name: str | None = None) -> Loaded:
-    """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout."""
+    """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout.
+    The document carries the version of the data and layout it was made from."""
     report = load(path)
     document = resolve(report)
     try:
@@ -37,4 +45,5 @@ def open_report(path: Path, layout_name: str | None = None) -> Loaded:
         if error.location is None and layout_name is None:  # the data's meta.layout: say which file asks for it
             raise DataError(None, f"{path} 的 meta.layout：{error.message}") from None
         raise
-    return Loaded(path, report, document, profile)
+    made_from = outputs.version(report.source.text if report.source else "", profile)
+    return Loaded(path, report, dataclasses.replace(document, data_version=made_from), profile)

@@ -86,7 +86,7 @@ class _Reader:
         for index, (key, value) in enumerate(node.value):
             name = key.value
             if name not in allowed:
-                raise self.separated_number(node, index) or self.fail(
+                raise self.separated_number(node, index) or self.run_together(key, allowed) or self.fail(
                     key, f"{_spaced(what)}中没有“{name}”这一项" + (did_you_mean(name, allowed) or f"；可以写的有：{'、'.join(allowed)}")
                 )
             fields[name] = value
@@ -94,6 +94,23 @@ class _Reader:
         if missing:
             raise self.fail(node, f"{_spaced(what)}缺少“{missing[0]}”这一项；必须写的有：{'、'.join(required)}")
         return fields
+
+    def run_together(self, key: Node, allowed: tuple[str, ...]) -> DataError | None:
+        """`{value：7, …}`, `{value:7, …}` or `{unit 件, …}`: a key and its value read as one
+        unknown key, because the colon is full-width, has no space after it, or is missing."""
+        written = re.fullmatch(r"(\w+)\s*([：:]|\s)\s*(.*)", str(key.value), re.DOTALL)
+        if written is None or written.group(1) not in allowed:
+            return None
+        name, colon, value = written.groups()
+        if colon.isspace():
+            at = self.source.text.find(value, key.start_mark.index, key.end_mark.index)
+            return self.fail_at(key.start_mark.index + len(name) if at < 0 else at - 1,
+                                f"“{name}”后面少了英文冒号；键和值之间要用英文冒号加一个空格，写作 {name}: {value}")
+        offset = self.source.text.find(colon, key.start_mark.index, key.end_mark.index)
+        at = offset if offset >= 0 else key.start_mark.index
+        if colon == "：":
+            return self.fail_at(at, f"“{name}”后面用了全角冒号“：”；键和值之间要用英文冒号加一个空格，写作 {name}: {value}")
+        return self.fail_at(at, f"“{name}”后面的英文冒号与值之间少了一个空格；键和值之间要用英文冒号加一个空格，写作 {name}: {value}")
 
     def not_a_mapping(self, node: Node, expected: str) -> DataError:
         """A mapping was expected; `审结：130` (a full-width colon) reads as one text instead."""

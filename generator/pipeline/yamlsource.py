@@ -343,11 +343,35 @@ def _syntax_error(source: Source, error: yaml.MarkedYAMLError) -> DataError:
                 Location(source.path, number, braces.start(1) + 1),
                 f"以“{braces.group(1)}”开头的文字必须用英文双引号把整段括起来，例如 \"{{{{ year }}}}年……\"",
             )
+    if re.search(r"expected ',' or '[\]}]'", problem):
+        flow = _flow_mistake(source, offset)
+        if flow is not None:
+            return flow
     if "unknown escape character" in problem:
         offset -= 1  # PyYAML points after the backslash
     at = source.location_of(offset)
     before = lines[at.line - 1][: at.column - 1] if at.line <= len(lines) else ""
     return DataError(at, _explain(problem, context, before))
+
+
+# Inside {…} on one line, the entry PyYAML choked on: `key: value，next` or `key: value next`.
+_FLOW_ENTRY = re.compile(r"(?P<key>[^\s,{}\[\]:：]+):[ ]+(?P<value>[^,{}\[\]]*?)(?P<gap>，|[ ]+)(?P<next>[A-Za-z_]\w*)[ ]*$")
+
+
+def _flow_mistake(source: Source, offset: int) -> DataError | None:
+    """A full-width comma, or no comma, between two entries of a `{…}` on one line: named at
+    the place, as at block level (`{value: 7，unit: 件}`, `{value: 7 unit: 件}`)."""
+    start = source.text.rfind("\n", 0, offset) + 1
+    line = source.text[start:offset]
+    opening = max(line.rfind("{"), line.rfind(","))
+    entry = _FLOW_ENTRY.search(line[opening + 1:]) if opening >= 0 else None
+    if entry is None:
+        return None
+    at = start + opening + 1 + entry.start("gap")
+    value, following = entry.group("value").strip(), entry.group("next")
+    if entry.group("gap") == "，":
+        return DataError(source.location_of(at), f"“{value}”后面用了全角逗号“，”；花括号中各项之间要用英文逗号加一个空格，写作 {value}, {following}: ……")
+    return DataError(source.location_of(at), f"“{value}”和“{following}”之间少了一个英文逗号；花括号中各项之间要用英文逗号加一个空格，写作 {value}, {following}: ……")
 
 
 def _quoted_before(source: Source, offset: int) -> ScalarToken | None:

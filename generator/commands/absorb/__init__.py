@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import incoming
+from generator import advice, incoming
 from generator.atomic import write_all
 from generator.errors import DataError
 from generator.pipeline import yamlsource
@@ -50,9 +50,12 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     diff: str = ""  # the data file's lines before and after
     dry_run: bool = False
+    already: str = ""  # this very DOCX was absorbed into this very data before: said instead
 
     def lines(self) -> list[str]:
         """What the command prints: the edits, the comments, what was written."""
+        if self.already:
+            return [self.already]
         out = []
         if self.accepted:
             out.append(f"已接受审阅稿中的 {self.accepted} 处修订")
@@ -108,10 +111,15 @@ def absorb(data: Path, docx: Path, accept_changes: bool = False, dry_run: bool =
     review = rv.read(docx)
     if review.revisions and not accept_changes:
         raise DataError(None, f"{docx}：审阅稿中还有 {review.revisions} 处修订没有接受或拒绝。"
-                              f"请在 Word/WPS 中用“审阅 → 接受/拒绝”逐一处理后保存再试；或者加上 --accept-changes，全部接受后写回")
+                              f"请在 Word/WPS 中用“审阅 → 接受/拒绝”逐一处理后保存再试；或者加上 {advice.option('--accept-changes', 'ACCEPT=1')}，全部接受后写回")
     if review.styles & FORMAL_STYLES:
         raise DataError(None, f"{docx}：这是带版头、版记的正式公文版，不能作为审阅稿写回；"
                               f"请用网站公开版（make report 默认生成的 DOCX）送审，把审阅后的那份交给 absorb")
+    earlier = last_absorbed(data)
+    if earlier is not None and not earlier["changed_since"] and earlier.get("docx_sha256") == hashlib.sha256(docx.read_bytes()).hexdigest():
+        return Outcome(data, docx, dry_run=dry_run, already=(
+            f"{docx} 已于 {str(earlier.get('absorbed_at', '')).replace('T', ' ')} 写回过（{earlier.get('changes')} 处改动），"
+            "此后数据文件没有改动；这次不再写回，数据文件和那次的写回记录都保持原样"))
     source, root = yamlsource.read(data)
     report = load(data)
     blocks = Builder(report, resolve(report), root).build()
@@ -133,11 +141,12 @@ def absorb(data: Path, docx: Path, accept_changes: bool = False, dry_run: bool =
     outcome.diff = "".join(difflib.unified_diff(source.text.splitlines(keepends=True), new_text.splitlines(keepends=True), str(data), str(data)))
     if dry_run:
         return outcome
+    docx_sha256 = hashlib.sha256(docx.read_bytes()).hexdigest()
     bom = data.read_bytes().startswith(b"\xef\xbb\xbf")
     encoded = ("\ufeff" if bom else "") + new_text
     record = {
         "docx": docx.name,
-        "docx_sha256": hashlib.sha256(docx.read_bytes()).hexdigest(),
+        "docx_sha256": docx_sha256,
         "absorbed_at": (now or datetime.datetime.now()).replace(microsecond=0).isoformat(),
         "changes": len(outcome.changes),
         "comments": len(outcome.comments),

@@ -126,6 +126,8 @@ class _New:
         return f"新增段落“{shorten(self.text + ''.join(self.items))}”"
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
 class Planner:
     """Works out the edits of the data file's text for one reviewed DOCX."""
 
@@ -150,6 +152,7 @@ class Planner:
         self.computed: dict[int, list[tuple[Expression, str]]] = {}  # reviewed block number → computed outputs changed in it
         self.gone: set[int] = set()  # ids of the sections deleted whole
         self.values: dict[str, list[tuple[str, str, str, rv.Block]]] = {}
+        self.numbers_only: dict[int, int] = {}  # reviewed block number → its change in self.found, when only numbers changed
         self.pairs: list[tuple[int | None, int | None]] = []
 
     # -- the whole -----------------------------------------------------------------------------
@@ -210,6 +213,8 @@ class Planner:
             self.problem(new, f"{what}，不能直接改；请修改数据文件中的附件")
             return
         self.split(old.segments, new, old.paragraph)
+        if _NUMBER.sub("#", old.text) == _NUMBER.sub("#", new.text):  # only numbers changed: maybe figures
+            self.numbers_only[new.number] = len(self.found)
         self.change(f"第{new.number}段：{describe(old.text, new.text)}")
 
     def split(self, segments: tuple[Segment, ...], new: rv.Block, paragraph: ParagraphRef | None, text: str | None = None) -> None:
@@ -540,7 +545,11 @@ class Planner:
             _, before, after, where = entries[0]
             node = figures[name][1]
             self.spans.append(self.set_value(node, value))
-            if before.startswith("【待填"):
+            if where.number in self.numbers_only:  # one edit, told once: in its paragraph's line
+                index = self.numbers_only[where.number]
+                place, line = self.found[index]
+                self.found[index] = (place, f"{line}（数字“{name}”：figures 中的 value {'填入' if before.startswith('【待填') else '改为'} {value}）")
+            elif before.startswith("【待填"):
                 self.change(f"数字“{name}”：填入 {after}（figures 中加上 value: {value}）")
             else:
                 self.change(f"数字“{name}”：{before} → {after}（figures 中的 value 改为 {value}）")

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import advice
 from generator.atomic import write_all
 from generator.commands.forms import inert_cell, layout
+from generator.commands.forms.merge import record_blanks
 from generator.commands.forms.units import by_unit, is_percent
 from generator.errors import DataError
 from generator.pipeline import Loaded
@@ -54,12 +56,13 @@ def collect(loaded: Loaded, out_dir: Path) -> Collected:
             for f in figures
         ]
         target = out_dir / layout.file_name(year, unit)
-        _refuse_to_overwrite_answers(target)
+        _refuse_to_overwrite_answers(target, loaded.path)
         outputs[target] = functools.partial(layout.write, identity=identity, questions=questions)
         forms.append((unit, len(questions), target))
     collected = Collected(tuple(forms), out_dir / f"{year}年法治政府建设数据填报单位.csv", tuple(notes))
     outputs[collected.units_csv] = lambda path: path.write_text(_csv(collected.lines(names_only=True)), encoding="utf-8", newline="")
     write_all(outputs)
+    record_blanks(out_dir, [path for _, _, path in forms])
     return collected
 
 
@@ -87,7 +90,7 @@ def _refuse_shared_file_names(year: int, units: dict[str, list[Figure]]) -> None
         seen[name] = unit
 
 
-def _refuse_to_overwrite_answers(target: Path) -> None:
+def _refuse_to_overwrite_answers(target: Path, data: Path) -> None:
     """A form saved back into the folder with answers in it must survive a second collect."""
     if not target.exists():
         return
@@ -96,7 +99,7 @@ def _refuse_to_overwrite_answers(target: Path) -> None:
     except DataError:
         raise DataError(None, f"{target} 已存在，且不是空白的填报表；collect 不会覆盖它，请先移走或改名") from None
     if any(answer.value not in (None, "") or answer.note for answer in returned.answers):
-        raise DataError(None, f"{target} 已存在，里面已有填报的内容；collect 不会覆盖它，请先移走或改名（合并它：python -m generator merge）")
+        raise DataError(None, f"{target} 已存在，里面已有填报的内容；collect 不会覆盖它，请先移走或改名（合并它：{advice.command(f'merge {data} {target.parent}', 'make merge')}）")
 
 
 def _csv(lines: list[tuple[str, ...]]) -> str:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import hashlib
+import json
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +40,10 @@ _QUOTED = re.compile(r'"[^"]*"|\\.')  # literal text inside a number format, whe
 _SPREADSHEETS = (".xls", ".et", ".ods")  # forms saved in another format: named, not read
 UNITS_HEADER = ("填报单位", "交回情况", "已填", "未填")
 _TOO_LARGE = Decimal(10) ** 12  # the form's own validation allows ±999999999999
+# A unit's form as merge found it, told by its content: the very blank collect wrote (its bytes'
+# fingerprint is on record) was never answered; a form saved back with no number is 空表.
+NOT_RETURNED, BLANK, FILLED = "未交回", "空表", "已填"
+_LARGEST_FORM = 20_000_000  # bytes a blank form could have (they are about 10 KB): larger is not hashed
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,11 @@ def merge(data: Path, report: Report, inputs: list[Path], dry_run: bool = False)
     problems: list[str] = []
     given: dict[str, Given] = {}
     returned: dict[str, bool] = {}  # unit → its form gave at least one value
+    blanks = blank_fingerprints({path.parent for path in paths})
+    stray: list[str] = []
     for path in paths:
+        if _fingerprint(path) in blanks:
+            continue  # the blank form as collect wrote it: the unit has not answered
         try:
             form = layout.read(path)
         except DataError as error:
@@ -116,6 +127,7 @@ def merge(data: Path, report: Report, inputs: list[Path], dry_run: bool = False)
             problems.append(foreign)
             continue
         returned.setdefault(form.identity.unit, False)
+        stray += _numbers_elsewhere(form)
         for answer in form.answers:
             figure = report.figures.get(answer.name)
             if figure is None or figure.formula is not None:
@@ -143,16 +155,86 @@ def merge(data: Path, report: Report, inputs: list[Path], dry_run: bool = False)
         raise DataError(None, f"填报表中有 {len(problems)} 处问题，数据文件未作任何改动：\n" + "\n".join(f"  {p}" for p in problems))
     figures = {name: replace(f, value=_number(given[name].value)) if name in given else f for name, f in report.figures.items()}
     merged = replace(report, figures=figures)
-    warnings = tuple(_warnings(merged, given))
+    cautions = tuple(stray + _warnings(merged, given))
     text, changes = _edited(data, report, given)
     if changes and not dry_run:
         encoding = "utf-8-sig" if data.read_bytes().startswith(codecs.BOM_UTF8) else "utf-8"
         write_all({data: lambda temp: _write_checked(temp, data, text, encoding)})
     units = tuple(
-        (state.unit, "已交回" if returned.get(state.unit) else "空表" if state.unit in returned else "未交回", len(state.filled), len(state.empty))
+        (state.unit, FILLED if returned.get(state.unit) else BLANK if state.unit in returned else NOT_RETURNED, len(state.filled), len(state.empty))
         for state in collection_state(merged)
     )
-    return Merged(data, tuple(changes), warnings, tuple(notes), units, bool(changes) and not dry_run)
+    return Merged(data, tuple(changes), cautions, tuple(notes), units, bool(changes) and not dry_run)
+
+
+# -- who answered ---------------------------------------------------------------------------
+
+BLANK_RECORD = ".blank-forms.json"  # beside the forms collect wrote: the fingerprint of each
+
+
+def blank_fingerprints(folders: set[Path]) -> set[str]:
+    """The fingerprints of the blank forms collect wrote into these folders."""
+    found: set[str] = set()
+    for folder in folders:
+        try:
+            record = folder / BLANK_RECORD
+            if record.is_file() and record.stat().st_size < 1_000_000:
+                listed = json.loads(record.read_text(encoding="utf-8"))
+                if isinstance(listed, list):
+                    found.update(item for item in listed if isinstance(item, str))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _fingerprint(path: Path) -> str:
+    try:
+        if path.stat().st_size > _LARGEST_FORM:
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def record_blanks(folder: Path, forms: list[Path]) -> None:
+    """Note the fingerprints of blank forms just written, so that merge knows them unanswered
+    wherever they lie later (kept with those of earlier runs: an old blank is still a blank)."""
+    fingerprints = sorted(blank_fingerprints({folder}) | {_fingerprint(path) for path in forms} - {""})
+    write_all({folder / BLANK_RECORD: lambda path: path.write_text(json.dumps(fingerprints, indent=0), encoding="utf-8")})
+
+
+_CELLS_LOOKED_AT = 100_000  # cells of the other sheets read for numbers, at most
+
+
+def _numbers_elsewhere(form: layout.Returned) -> list[str]:
+    """Sheets a unit added to its form (or typed into) that hold numbers: they are not merged,
+    and the clerk should know they are there."""
+    from openpyxl import load_workbook
+
+    found = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(form.path, read_only=True, data_only=True)
+    except Exception:  # layout.read opened it already; a second look is only for this report
+        return []
+    try:
+        looked = 0
+        for sheet in book.worksheets:
+            if sheet.title == form.sheet or sheet.sheet_state != "visible":
+                continue
+            count = 0
+            for row in sheet.iter_rows(values_only=True):
+                looked += max(len(row), 1)  # an empty row of a far-off cell counts too
+                count += sum(isinstance(cell, (int, float)) and not isinstance(cell, bool) for cell in row)
+                if looked > _CELLS_LOOKED_AT:
+                    break
+            if count:
+                found.append(f"{form.path} 的工作表“{sheet.title}”中有 {count} 个数字，不是填报表的一部分，没有合并；"
+                             f"要填报的数字请填在工作表“{form.sheet}”的“{layout.VALUE}”一栏")
+    finally:
+        book.close()
+    return found
 
 
 def _form_paths(inputs: list[Path]) -> tuple[list[Path], list[str]]:

@@ -48,7 +48,8 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
     HTML = startup.load().HTML
     justify.install()
     try:
-        HTML(string=page, base_url=str(html.TEMPLATES_DIR), url_fetcher=fetcher.project_files()).write_pdf(path, font_config=_shared_font_config())
+        HTML(string=page, base_url=str(html.TEMPLATES_DIR), url_fetcher=fetcher.project_files()).write_pdf(
+            path, font_config=_shared_font_config(), custom_metadata=True)
     finally:
         gc.collect()
     return fonts.notes()

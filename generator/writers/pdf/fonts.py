@@ -65,10 +65,17 @@ class Face:
 
     @property
     def name(self) -> str:
-        """How a note names the font: the file name, or the family (with its weight if set)."""
+        """How a note names the font, as a font menu shows it: FandolSong 粗体, not the file
+        FandolSong-Bold.otf; an installed family with its weight when not the regular one."""
         if self.path is not None:
-            return self.path.name
-        return self.family if self.weight == 400 else f"{self.family} (weight {self.weight})"
+            family, _, style = self.path.stem.partition("-")
+            return family if style.lower() in ("", "regular") else f"{family} {_STYLES.get(style.lower(), style)}"
+        return self.family if self.weight == 400 else f"{self.family} {_WEIGHTS.get(self.weight, f'（字重 {self.weight}）')}"
+
+
+# How a face's style and weight read in a note.
+_STYLES = {"bold": "粗体", "light": "细体", "medium": "中等", "italic": "斜体", "bolditalic": "粗斜体"}
+_WEIGHTS = {300: "细体", 500: "中等", 600: "半粗体", 700: "粗体", 900: "特粗体"}
 
 
 class ResolvedFonts(Mapping[str, Face]):
@@ -99,7 +106,7 @@ class ResolvedFonts(Mapping[str, Face]):
                 by_text.setdefault(f"本机未安装 {'、'.join(face.skipped)}，PDF 改用 {face.name}", []).append(face.role)
             if face.lacks_bold:
                 by_text.setdefault(f"要求加粗，但 {face.name} 没有粗体，PDF 中按常规字重排印", []).append(face.role)
-        return [f"{'、'.join(f'{ROLE_NAMES[r]}（{r}）' for r in roles)}：{text}" for text, roles in by_text.items()]
+        return [f"{'、'.join(ROLE_NAMES[r] for r in roles)}：{text}" for text, roles in by_text.items()]
 
 
 def resolve(profile: Profile) -> ResolvedFonts:
@@ -136,7 +143,7 @@ def _resolve_role(role: str, spec: FontSpec) -> Face:
             tried.append(family if "weight" not in candidate else f"{family} {weight}")
     raise DataError(
         None,
-        f"PDF 的{ROLE_NAMES[role]}（{role}）找不到可用的字体：试过 {'、'.join(tried) or '（版式配置没有列出候选字体）'}。"
+        f"PDF 的{ROLE_NAMES[role]}找不到可用的字体：试过 {'、'.join(tried) or '（版式配置没有列出候选字体）'}。"
         f"请运行 make setup（或 scripts/setup-fonts.sh）把免费的 Fandol 字体放进 {folder}，"
         "或在本机安装上面列出的任一字体（需含中文）",
     )
