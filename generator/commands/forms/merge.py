@@ -24,6 +24,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from generator import incoming
 from generator.atomic import write_all
 from generator.chinese import did_you_mean
 from generator.commands.forms import layout, text_table
@@ -188,11 +189,11 @@ def blank_fingerprints(folders: set[Path]) -> set[str]:
 
 
 def _fingerprint(path: Path) -> str:
+    """The sha256 of a form file; "" for what cannot be a blank form (too large, not a regular
+    file: a FIFO must not block here, layout.read refuses it with the reason)."""
     try:
-        if path.stat().st_size > _LARGEST_FORM:
-            return ""
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(incoming.read_bytes(path, "填报表", _LARGEST_FORM)).hexdigest()
+    except DataError:
         return ""
 
 
