@@ -115,6 +115,33 @@ def test_an_array_type_is_parsed_once_for_every_length(cache, monkeypatch):
     assert len(weasyprint_startup._load()) == 1  # only the tree of length 1 is kept on disk
 
 
+# -- fontTools' fallbacks -------------------------------------------------------------------
+
+DEFERRED = """
+    import sys
+    from generator.writers.pdf import startup as weasyprint_startup
+    weasyprint_startup.load()
+    from weasyprint.pdf import fonts as pdf_fonts
+    lazy = sys.modules["fontTools.subset"]
+    print("varLib" if "fontTools.varLib" in sys.modules else "no varLib")
+    print("instancer stand-in gone" if "fontTools.varLib.instancer" not in sys.modules else "stand-in left")
+    print(pdf_fonts.subset.Subsetter.__module__)  # first use runs the real module
+    try:
+        pdf_fonts.instantiateVariableFont(None, {})  # not a font: the real function refuses it
+    except Exception as error:
+        print(error.__traceback__.tb_next.tb_next.tb_frame.f_code.co_filename.endswith("instancer/__init__.py"))
+    print(sys.modules["fontTools.varLib.instancer"].instantiateVariableFont.__module__)
+"""
+
+
+def test_fonttools_fallbacks_load_only_when_used(cache):
+    result = run_python(DEFERRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "no varLib", "instancer stand-in gone", "fontTools.subset", "True", "fontTools.varLib.instancer",
+    ]
+
+
 # -- finding the C libraries -----------------------------------------------------------------
 
 LOAD = """

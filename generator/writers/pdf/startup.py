@@ -1,6 +1,6 @@
 """Import WeasyPrint without the startup costs that are the same in every process.
 
-`load()` imports WeasyPrint (once per process) with three things in place:
+`load()` imports WeasyPrint (once per process) with four things in place:
 
 - Library look-up. WeasyPrint opens each C library under several names, one per platform
   (`libgobject-2.0-0`, `gobject-2.0`, …). For a name that is not a file, cffi asks
@@ -31,6 +31,11 @@
   as `hb_codepoint_t[1]`, and the tree given the length asked for. The file is only ever
   written by this module; an unreadable or unwritable cache just means parsing as before.
 
+- fontTools' fallbacks. WeasyPrint's PDF writer imports fontTools' subsetter (used only where
+  HarfBuzz's hb-subset library is missing) and its variable-font instancer (used only for
+  variable fonts): some 100 modules, about 10 % of a cold build's CPU time and 8 MB. They are
+  imported when first used instead (`deferred_font_fallbacks`).
+
 fontconfig reads the project's configuration (see `fonts.fontconfig_selected`) while WeasyPrint
 is imported, so its first look at the fonts already finds the project's font folder.
 """
@@ -40,6 +45,7 @@ import copy
 import ctypes.util
 import gc
 import hashlib
+import importlib.util
 import os
 import pickle
 import re
@@ -79,7 +85,7 @@ def load() -> ModuleType:
     gc.disable()
     try:
         install()
-        with fonts.fontconfig_selected(), quick_find_library():
+        with fonts.fontconfig_selected(), quick_find_library(), deferred_font_fallbacks():
             import weasyprint
     finally:
         gc.freeze()
@@ -167,6 +173,53 @@ def _save(parse_trees: dict[str, Any]) -> None:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+# -- fontTools' fallbacks -------------------------------------------------------------------
+
+# WeasyPrint's PDF writer imports these at its top, for fonts this project never embeds as they
+# are: `fontTools.subset` subsets a font when HarfBuzz's hb-subset is missing, and
+# `fontTools.varLib.instancer` turns a variable font into a static one.
+_SUBSET = "fontTools.subset"
+_INSTANCER = "fontTools.varLib.instancer"
+
+
+@contextmanager
+def deferred_font_fallbacks() -> Iterator[None]:
+    """Inside the block, importing fontTools' subsetter and variable-font instancer costs
+    nothing: `fontTools.subset` becomes a lazily executed module (it runs on first use), and
+    `fontTools.varLib.instancer` a stand-in whose `instantiateVariableFont` imports the real
+    module when it is first called. The stand-in leaves sys.modules on leaving the block."""
+    if _SUBSET not in sys.modules:
+        _install_lazy(_SUBSET)
+    stand_in = None
+    if _INSTANCER not in sys.modules:
+        stand_in = ModuleType(_INSTANCER)
+        stand_in.instantiateVariableFont = _instantiate_variable_font  # type: ignore[attr-defined]
+        sys.modules[_INSTANCER] = stand_in
+    try:
+        yield
+    finally:
+        if stand_in is not None and sys.modules.get(_INSTANCER) is stand_in:
+            del sys.modules[_INSTANCER]
+
+
+def _install_lazy(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+
+
+def _instantiate_variable_font(*args: Any, **kwargs: Any) -> Any:
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    return instantiateVariableFont(*args, **kwargs)
 
 
 # -- finding the C libraries -----------------------------------------------------------------
