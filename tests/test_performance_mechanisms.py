@@ -14,8 +14,9 @@ import pytest
 
 from generator import resources
 from generator.config import layout
+from generator.errors import EngineError
 from generator.writers import html
-from generator.writers.pdf import fonts
+from generator.writers.pdf import fontdata, fonts
 from generator.writers.pdf import startup as weasyprint_startup
 
 from .helpers import ROOT
@@ -301,3 +302,70 @@ def test_writing_a_pdf_leaves_fontconfig_file_as_it_was(document_2024, tmp_path,
     monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
     pdf.write(document_2024, layout.load(), tmp_path / "2024.pdf")
     assert "FONTCONFIG_FILE" not in os.environ
+
+
+# -- font files read only when read ----------------------------------------------------------
+
+@needs_fandol
+def test_a_fonts_bytes_read_before_subsetting_are_the_whole_face(document_2024, tmp_path, monkeypatch):
+    """The copy made when a font is first used is let go; whoever reads the bytes before the
+    subset replaces them (the fontTools subsetter would) gets the whole face, as before."""
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from generator.writers import pdf
+
+    pdf.check_engine()
+    seen: dict[str, int] = {}
+    original_clean = pdf_fonts.Font.clean
+
+    def clean(font, to_unicode, hinting):
+        assert fontdata._DATA not in font.__dict__  # __init__'s copy was not kept
+        seen[font.family] = len(font.file_content)
+        original_clean(font, to_unicode, hinting)
+        assert len(font.file_content) < seen[font.family]  # the subset's bytes, set after the first
+
+    monkeypatch.setattr(pdf_fonts.Font, "clean", clean)
+    pdf.write(document_2024, layout.load(), tmp_path / "2024.pdf")
+    sizes = {path.stem: path.stat().st_size for path in resources.fonts_dir().glob("Fandol*.otf")}
+    assert seen and all(seen[family] == sizes[family] for family in seen), (seen, sizes)
+    assert isinstance(pdf_fonts.Font.__dict__["file_content"], property)
+
+
+def test_the_font_bytes_patch_refuses_another_weasyprint(monkeypatch):
+    from generator.writers.pdf import startup as weasyprint_startup
+
+    weasyprint_startup.load()
+    monkeypatch.setattr(fontdata, "EXPECTED_INIT", "0" * 64)
+    with pytest.raises(EngineError, match="Font.__init__"):
+        fontdata.check()
+
+
+# -- compiled page templates -----------------------------------------------------------------
+
+def test_page_templates_are_compiled_once_into_the_cache_folder(cache):
+    result = run_python(f"""
+        from generator.pipeline import open_report
+        from generator.writers import html
+        loaded = open_report(__import__("pathlib").Path({str(ROOT / "tests" / "fixtures" / "2024.yaml")!r}))
+        print(len(html.render(loaded.document, loaded.profile)) > 0)
+    """)
+    assert result.returncode == 0, result.stderr
+    compiled = sorted((cache / "jinja").glob("__jinja2_*.cache"))
+    assert len(compiled) == 2  # the page and its stylesheet
+    stamps = [path.stat().st_mtime_ns for path in compiled]
+    assert run_python(result.args[2]).returncode == 0
+    assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
+
+
+def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path, document_2024):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_python(f"""
+        from generator.pipeline import open_report
+        from generator.writers import html
+        assert html._ENV.bytecode_cache is None
+        loaded = open_report(__import__("pathlib").Path({str(ROOT / "tests" / "fixtures" / "2024.yaml")!r}))
+        print(html.render(loaded.document, loaded.profile), end="")
+    """, **{resources.CACHE_DIR_ENV: str(blocker / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == html.render(document_2024, layout.load())
