@@ -308,8 +308,8 @@ def test_writing_a_pdf_leaves_fontconfig_file_as_it_was(document_2024, tmp_path,
 
 @needs_fandol
 def test_a_fonts_bytes_read_before_subsetting_are_the_whole_face(document_2024, tmp_path, monkeypatch):
-    """The copy made when a font is first used is let go; whoever reads the bytes before the
-    subset replaces them (the fontTools subsetter would) gets the whole face, as before."""
+    """Nothing is copied when a font is first used; whoever reads the bytes before the subset
+    replaces them (the fontTools subsetter would) gets the whole face, as before."""
     from weasyprint.pdf import fonts as pdf_fonts
 
     from generator.writers import pdf
@@ -319,7 +319,7 @@ def test_a_fonts_bytes_read_before_subsetting_are_the_whole_face(document_2024, 
     original_clean = pdf_fonts.Font.clean
 
     def clean(font, to_unicode, hinting):
-        assert fontdata._DATA not in font.__dict__  # __init__'s copy was not kept
+        assert font.__dict__[fontdata._DATA] is fontdata._UNREAD  # __init__ copied nothing
         seen[font.family] = len(font.file_content)
         original_clean(font, to_unicode, hinting)
         assert len(font.file_content) < seen[font.family]  # the subset's bytes, set after the first
