@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 
 import typst_peer  # noqa: E402  (benchmarks/, beside this file)
 
-
 CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
