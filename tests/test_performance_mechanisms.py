@@ -143,6 +143,33 @@ def test_fonttools_fallbacks_load_only_when_used(cache):
     ]
 
 
+HINTS = """
+    import sys
+    import pdfplumber
+    from generator.writers.pdf import startup as weasyprint_startup
+    weasyprint = weasyprint_startup.load()
+    from weasyprint import html
+    print("deferred" if "_fazhi_deferred" in html.PH_STYLESHEET.__dict__ else "parsed")
+    print("deferred" if "_fazhi_deferred" in html.UA_STYLESHEET.__dict__ else "parsed")
+    print(html.CSS is weasyprint.CSS)
+    page = '<style>@page { size: 200px 100px; margin: 0 }</style><p align="right" style="margin: 0">x</p>'
+    for hints in (False, True):
+        weasyprint.HTML(string=page).write_pdf(sys.argv[1], presentational_hints=hints)
+        with pdfplumber.open(sys.argv[1]) as pdf:
+            print("right" if pdf.pages[0].chars[0]["x0"] > 100 else "left")
+"""
+
+
+def test_the_hints_stylesheet_is_parsed_when_first_used(cache, tmp_path):
+    """The user agent's stylesheet is parsed at import as before; the presentational hints'
+    only when a render asks for them, and then they apply (align="right" puts x at the edge)."""
+    script = tmp_path / "hints.py"
+    script.write_text(textwrap.dedent(HINTS), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "hints.pdf")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["deferred", "parsed", "True", "left", "right"]
+
+
 # -- finding the C libraries -----------------------------------------------------------------
 
 LOAD = """
