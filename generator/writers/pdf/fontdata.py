@@ -36,9 +36,10 @@ def check() -> None:
     """EngineError unless Font.__init__ is the one this module was written for."""
     from weasyprint.pdf import fonts
 
-    from generator.writers.pdf.justify import source_digest
+    from generator.writers.pdf import sources
 
-    if source_digest(getattr(fonts.Font.__init__, "__wrapped__", fonts.Font.__init__)) != EXPECTED_INIT:
+    init = getattr(fonts.Font.__init__, "__wrapped__", fonts.Font.__init__)
+    if sources.digests({"weasyprint.pdf.fonts.Font.__init__": init})["weasyprint.pdf.fonts.Font.__init__"] != EXPECTED_INIT:
         raise EngineError(
             "weasyprint 的 weasyprint.pdf.fonts.Font.__init__ 与 PDF 字体补丁所依据的源代码不同"
             "（见 generator/writers/pdf/README.md）：请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
