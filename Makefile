@@ -12,27 +12,38 @@ NEWEST := $(lastword $(NEWEST_LIST))
 YEAR ?= $(NEWEST)
 # `make report EDITION=formal`: the formal 公文 with 版头 and 版记 (default: the public web edition).
 EDITION ?= web
-# `make draft` starts a new year's file: the year after the newest, unless YEAR is given.
-ifeq ($(origin YEAR),file)
-DRAFT_YEAR = $(if $(NEWEST),$(shell echo $$(($(NEWEST) + 1))))
-else
-DRAFT_YEAR = $(YEAR)
-endif
+# The year before YEAR that has a data file (for diff and compare); override with LAST=2023.
+LAST ?= $(lastword $(foreach y,$(NEWEST_LIST),$(if $(shell [ $(y) -lt $(YEAR) ] && echo y),$(y))))
+
+# The tool as the clerk types it (./fazhi), told that it runs under make: its advice then names
+# make's targets and variables. make does not echo the command line.
+TOOL := FAZHI_VIA_MAKE=1 ./fazhi
+# A step that fails has already said why, in Chinese, as its last line: make then stops without
+# adding its own English "make: *** [...] Error" line. SIGPIPE is the one signal that neither make
+# nor the shell reports; make's exit status is then 141 (128 + SIGPIPE), never 0.
+STOP = { kill -PIPE $$PPID; exit 2; }
 
 SYSTEM_STAMP := .cache/setup/system.stamp
+TESTS_STAMP  := .cache/setup/tests.stamp
 FONTS_STAMP  := .fonts/.stamp
 VENV_STAMP   := $(VENV)/.stamp
 FANDOL := FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf FandolHei-Bold.otf \
           FandolSong-Regular.otf FandolSong-Bold.otf
 
-.PHONY: setup report test check draft serve bench clean need-year lint collect merge absorb
+.PHONY: setup report test check pages draft serve bench clean need-year need-last lint collect merge absorb \
+        import diff compare rename
 
 setup: $(SYSTEM_STAMP) $(FONTS_STAMP) $(VENV_STAMP)
 	@:
 
-# Debian packages: WeasyPrint's libraries, CJK fonts, test tools (apt; quiet when all present).
+# Debian packages: WeasyPrint's libraries, CJK fonts, poppler (apt; quiet when all present).
 $(SYSTEM_STAMP): scripts/setup-system.sh
-	@PYTHON='$(PYTHON)' bash scripts/setup-system.sh
+	@PYTHON='$(PYTHON)' bash scripts/setup-system.sh || $(STOP)
+	@mkdir -p $(@D) && touch $@
+
+# What only the tests use (Chromium, LibreOffice): installed by `make test`, not by `make report`.
+$(TESTS_STAMP): scripts/setup-system.sh | $(SYSTEM_STAMP)
+	@PYTHON='$(PYTHON)' bash scripts/setup-system.sh --tests || $(STOP)
 	@mkdir -p $(@D) && touch $@
 
 # Fandol fonts into .fonts/. The stamp is only written once all six are there, so a machine
@@ -47,30 +58,38 @@ $(FONTS_STAMP): scripts/setup-fonts.sh | $(SYSTEM_STAMP)
 $(VENV_STAMP): pyproject.toml constraints.txt | $(SYSTEM_STAMP)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
 	  echo "错误：需要 Python 3.11 或更高版本，'$(PYTHON)' 是 $$($(PYTHON) -V 2>&1)。" \
-	       "可以试试：make $(MAKECMDGOALS) PYTHON=python3.11" >&2; exit 1; }
+	       "可以试试：make $(MAKECMDGOALS) PYTHON=python3.11" >&2; $(STOP); }
 	@if ! $(PY) -m pip --version >/dev/null 2>&1; then \
 	  echo "正在创建 $(VENV)"; rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
 	@echo "正在安装 Python 软件包到 $(VENV)（版本见 constraints.txt）"
 	@$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	@$(PY) -c 'import weasyprint' || { \
 	  echo "错误：WeasyPrint 无法加载系统库（Pango、HarfBuzz、fontconfig）。" \
-	       "请运行 scripts/setup-system.sh；非 Debian 系统见 README.md。" >&2; exit 1; }
+	       "请运行 scripts/setup-system.sh；非 Debian 系统见 README.md。" >&2; $(STOP); }
 	@touch $@
 
 need-year:
-	@test -n "$(YEAR)" || { echo "错误：data/ 中没有 <年份>.yaml 数据文件；请用 YEAR=2024 指定，或先用 python -m generator import 导入去年的报告" >&2; exit 1; }
-	@test -f "data/$(YEAR).yaml" || { echo "错误：没有 data/$(YEAR).yaml；现有的年份：$(NEWEST_LIST)" >&2; exit 1; }
+	@test -n "$(YEAR)" || { echo "错误：data/ 中没有 <年份>.yaml 数据文件；请先导入本单位去年发布的报告：make import FILE=报告.docx（也可以是 .txt、.pdf、.html）" >&2; $(STOP); }
+	@test -f "data/$(YEAR).yaml" || { echo "错误：没有 data/$(YEAR).yaml；现有的年份：$(NEWEST_LIST)" >&2; $(STOP); }
+
+need-last: need-year
+	@test -n "$(LAST)" || { echo "错误：data/ 中没有早于 $(YEAR) 年的数据文件可作比较；用 LAST=<年份> 指定上一年度" >&2; $(STOP); }
+	@test -f "data/$(LAST).yaml" || { echo "错误：没有 data/$(LAST).yaml；现有的年份：$(NEWEST_LIST)" >&2; $(STOP); }
 
 # The check runs first: its errors stop the build (out/ untouched); warnings are printed only.
 report: setup need-year
-	$(PY) -m generator check data/$(YEAR).yaml
-	$(PY) -m generator build data/$(YEAR).yaml --edition $(EDITION)
+	@$(TOOL) check data/$(YEAR).yaml || $(STOP)
+	@$(TOOL) build data/$(YEAR).yaml --edition $(EDITION) || $(STOP)
 
+# `make check PAGES=1` (or `make pages`) also lays the PDF out and checks its pages.
 check: setup need-year
-	$(PY) -m generator check data/$(YEAR).yaml
+	@$(TOOL) check data/$(YEAR).yaml$(if $(PAGES), --pages --edition $(EDITION)) || $(STOP)
+
+pages: setup need-year
+	@$(TOOL) check data/$(YEAR).yaml --pages --edition $(EDITION) || $(STOP)
 
 # Static checks first (ruff, mypy), then the suite; the status file gets pytest's own status.
-test: setup lint
+test: setup $(TESTS_STAMP) lint
 	@$(PY) -m pytest -q; status=$$?; \
 	  if [ -n "$${PYTEST_STATUS_FILE:-}" ]; then echo $$status > "$$PYTEST_STATUS_FILE"; fi; \
 	  exit $$status
@@ -79,30 +98,47 @@ lint: setup
 	@$(PY) -m ruff check --quiet generator tests benchmarks
 	@$(PY) -m mypy --no-error-summary
 
-# Without YEAR=, the year after the newest. When the newest is itself a draft (run twice by
-# mistake), say so instead of drafting the year after it.
+# Without YEAR=, the year after the newest; the tool refuses when the newest still has figures
+# to fill in (it is itself a draft: make run twice by mistake) and says how to insist.
 draft: setup need-year
-	@if [ "$(origin YEAR)" = file ] && head -n 1 "data/$(NEWEST).yaml" | grep -q '年度草稿'; then \
-	  echo "data/$(NEWEST).yaml 已经是 $(NEWEST) 年度的草稿，不再起草 $(DRAFT_YEAR) 年度。" \
-	       "确实要起草 $(DRAFT_YEAR) 年度，请写 make draft YEAR=$(DRAFT_YEAR)" >&2; exit 1; fi
-	$(PY) -m generator draft $(DRAFT_YEAR)
+	@$(TOOL) draft$(if $(filter-out file,$(origin YEAR)), $(YEAR)) || $(STOP)
+
+# A last year's published report into data/<year>.yaml: make import FILE=报告.docx
+# (OUT=data/2024.yaml another file name, FORCE=1 overwrites, TITLE=/IMPORT_YEAR=/REGION=/ISSUER=
+# say what the report does not).
+import: setup
+	@test -n "$(FILE)" || { echo "请用 FILE= 指明去年发布的报告，例如 make import FILE=报告.docx（也可以是 .txt、.pdf、.html）" >&2; $(STOP); }
+	@$(TOOL) import "$(FILE)"$(if $(OUT), -o "$(OUT)")$(if $(FORCE), --force)$(if $(TITLE), --title "$(TITLE)")$(if $(IMPORT_YEAR), --year $(IMPORT_YEAR))$(if $(REGION), --region "$(REGION)")$(if $(ISSUER), --issuer "$(ISSUER)") || $(STOP)
+
+# This year against the last: a DOCX with tracked changes (diff) and a table of every figure (compare).
+diff: setup need-last
+	@$(TOOL) diff data/$(LAST).yaml data/$(YEAR).yaml || $(STOP)
+
+compare: setup need-last
+	@$(TOOL) compare data/$(LAST).yaml data/$(YEAR).yaml || $(STOP)
+
+# A figure's name and every reference to it, in one step: make rename OLD=受理 NEW=行政复议受理
+rename: setup need-year
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "请用 OLD= 和 NEW= 指明数字的旧名称和新名称，例如 make rename OLD=受理 NEW=行政复议受理" >&2; $(STOP); }
+	@$(TOOL) rename data/$(YEAR).yaml "$(OLD)" "$(NEW)" || $(STOP)
 
 # A 填报表 for each unit that reports figures, into forms/<year>/; save the returned forms into
-# the same folder (any file name) and merge them: every .xlsx there is read, blank ones add nothing.
+# the same folder (any file name) and merge them: a form is told returned or blank by its content.
 collect: setup need-year
-	$(PY) -m generator collect data/$(YEAR).yaml
+	@$(TOOL) collect data/$(YEAR).yaml || $(STOP)
 
 merge: setup need-year
-	$(PY) -m generator merge data/$(YEAR).yaml forms/$(YEAR)
+	@$(TOOL) merge data/$(YEAR).yaml forms/$(YEAR)$(if $(DRY_RUN), --dry-run) || $(STOP)
 
 # The reviewed DOCX back into the year's data: make absorb DOCX=审阅稿.docx (DRY_RUN=1 only shows
 # the edits, ACCEPT=1 accepts pending tracked changes first).
 absorb: setup need-year
-	@test -n "$(DOCX)" || { echo "请用 DOCX= 指明审阅后的 Word 文档，例如 make absorb DOCX=审阅稿.docx" >&2; exit 1; }
-	$(PY) -m generator absorb data/$(YEAR).yaml "$(DOCX)"$(if $(DRY_RUN), --dry-run)$(if $(ACCEPT), --accept-changes)
+	@test -n "$(DOCX)" || { echo "请用 DOCX= 指明审阅后的 Word 文档，例如 make absorb DOCX=审阅稿.docx" >&2; $(STOP); }
+	@$(TOOL) absorb data/$(YEAR).yaml "$(DOCX)"$(if $(DRY_RUN), --dry-run)$(if $(ACCEPT), --accept-changes) || $(STOP)
 
+# HOST=0.0.0.0 opens the page to the office network (see docs/serve.md before doing so).
 serve: setup
-	$(PY) -m generator serve
+	@$(TOOL) serve$(if $(HOST), --host $(HOST))$(if $(PORT), --port $(PORT)) || $(STOP)
 
 bench: setup
 	$(PY) benchmarks/bench.py

@@ -50,3 +50,11 @@ def _locked(folders: set[Path]) -> Iterator[None]:
             stack.callback(os.close, descriptor)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """The lock `write_all` holds on a folder while it renames: for a step that must not
+    interleave with a run writing there (generator/outputs.py's record of what is current)."""
+    with _locked({folder}):
+        yield

@@ -8,7 +8,7 @@ import datetime
 import sys
 from pathlib import Path
 
-from generator import errors
+from generator import advice, errors
 from generator.errors import DataError, EngineError
 
 # argparse's own words, as a clerk reads them (argparse looks `_` and `ngettext` up at call time).
@@ -79,7 +79,14 @@ def _build(args: argparse.Namespace) -> int:
         print(f"提示：{note}", file=sys.stderr)
     for path in result.written:
         print(f"已写入 {path}")
+    _say_moved(result.moved)
     return 0
+
+
+def _say_moved(moved: list[Path]) -> None:
+    """Older outputs moved aside, so the folder holds only what was made from this data."""
+    if moved:
+        print(f"由旧版数据生成的 {len(moved)} 个文件已移入 {moved[0].parent}：{'、'.join(path.name for path in moved)}")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -115,8 +122,8 @@ def _draft(args: argparse.Namespace) -> int:
     from generator.commands.draft import draft
 
     target, origin, to_fill = draft(args.year, args.data_dir)
-    print(f"已写入 {target}（由 {origin} 滚动生成）：{to_fill} 项数据待填，"
-          f"python -m generator check {target} 会逐项列出")
+    listing = advice.command(f"check {target}", f"make check YEAR={target.stem}")
+    print(f"已写入 {target}（由 {origin} 滚动生成）：{to_fill} 项数据待填，{listing} 会逐项列出")
     return 0
 
 
@@ -125,10 +132,12 @@ def _compare(args: argparse.Namespace) -> int:
     from generator.pipeline import open_report
 
     last, this = open_report(args.last), open_report(args.this)
-    table, written = compare(last.report, this.report, this.profile, args.output or Path("out") / str(this.report.meta.year))
+    out_dir = args.output or Path("out") / str(this.report.meta.year)
+    table, written, moved = compare(last.report, this.report, this.profile, out_dir, this.version)
     print(table, end="")
     for path in written:
         print(f"已写入 {path}")
+    _say_moved(moved)
     return 0
 
 
@@ -139,8 +148,10 @@ def _diff(args: argparse.Namespace) -> int:
     old, new = open_report(args.old), open_report(args.new, args.layout)
     author = args.author or new.report.meta.issuer
     when = args.date or datetime.datetime.now().replace(microsecond=0)
-    for path in diff(old.document, new.document, new.profile, args.output or Path("out") / str(new.document.year), author, when):
+    written, moved = diff(old.document, new.document, new.profile, args.output or Path("out") / str(new.document.year), author, when)
+    for path in written:
         print(f"已写入 {path}")
+    _say_moved(moved)
     return 0
 
 
@@ -155,6 +166,14 @@ def _import(args: argparse.Namespace) -> int:
     print(f"已写入 {target}")
     return 0
 
+
+
+def _rename(args: argparse.Namespace) -> int:
+    from generator.commands.rename import rename
+
+    renamed = rename(args.data, args.old, args.new)
+    print(f"已把 {renamed.path} 中的数字“{renamed.old}”改名为“{renamed.new}”：figures 中的名称和 {renamed.references} 处引用；报告的文字不变")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -206,7 +225,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    top = _Parser(prog="python -m generator", description="由 data/<年份>.yaml 生成年度法治政府建设情况报告（DOCX、PDF、HTML、TXT）。")
+    top = _Parser(prog=advice.LAUNCHER, description="由 data/<年份>.yaml 生成年度法治政府建设情况报告（DOCX、PDF、HTML、TXT）。")
     commands = top.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=_Parser)
 
     build = commands.add_parser("build", help="把数据文件生成 DOCX、PDF、HTML 和 TXT", description="把数据文件生成 DOCX、PDF、HTML 和 TXT。")
@@ -226,7 +245,7 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")
-    draft.add_argument("year", type=_year, help="要起草的年份，例如 2025")
+    draft.add_argument("year", type=_year, nargs="?", help="要起草的年份，例如 2025（不写时为最新数据文件的下一年；最新的文件还有待填的数据时不起草）")
     draft.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
     draft.set_defaults(run=_draft)
 
@@ -254,6 +273,13 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--region", type=_short_text, help="地区（meta.region），例如 某县")
     importer.add_argument("--issuer", type=_short_text, help="发文机关（meta.issuer），例如 某县人民政府")
     importer.set_defaults(run=_import)
+
+    rename = commands.add_parser("rename", help="给数字改名：figures 中的名称和正文、公式中的每处引用一并改好",
+                                 description="给数字改名：figures 中的名称和正文、公式中的每处引用一并改好；注释和格式不变，报告的文字必须与改名前完全相同，否则不改动文件。")
+    rename.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")
+    rename.add_argument("old", help="数字现在的名称，例如 受理")
+    rename.add_argument("new", help="新名称，例如 行政复议受理")
+    rename.set_defaults(run=_rename)
 
     serve = commands.add_parser("serve", help="在浏览器中审阅：各年度报告、检查结果和下载，保存后自动更新", description="在浏览器中审阅各年度报告、检查结果和下载文件；数据文件一保存，页面随之更新。")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问；0.0.0.0 为整个网络）")

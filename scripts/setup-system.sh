@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian/Ubuntu packages that the renderers and the tests need:
+# Install the Debian/Ubuntu packages that building and serving need (`make setup`):
 #   Pango, HarfBuzz (with hb-subset) and fontconfig   -> WeasyPrint (PDF)
 #   fonts-noto-cjk                                     -> CJK glyphs, 小标宋/黑体 fallbacks
-#   poppler-utils                                      -> pdftotext/pdftoppm, used by the tests
+#   poppler-utils                                      -> pdftotext/pdftoppm: PDF import, the review
+#                                                         page's print preview, the tests
+#   python3-venv                                       -> only if `python3 -m venv` cannot work
+# and, with --tests (`make test`), what only the tests use:
 #   chromium, libatomic1                               -> the browser tests of the review page
 #                                                         (libatomic1: Playwright's bundled node)
 #   libreoffice-writer-nogui, libreoffice-calc-nogui   -> the tests' round trips of a reviewed
 #                                                         DOCX (absorb) and a returned XLSX (merge)
-#   python3-venv                                       -> only if `python3 -m venv` cannot work
 #
 # Idempotent and silent when everything is present. Runs apt-get (through sudo when not root);
 # `apt-get update` only when something has to be installed. On a machine without apt/dpkg it
@@ -15,14 +17,17 @@
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium libatomic1
-          libreoffice-writer-nogui libreoffice-calc-nogui)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils)
+if [ "${1:-}" = --tests ]; then
+    PACKAGES=(chromium libatomic1 libreoffice-writer-nogui libreoffice-calc-nogui)
+fi
 
 say() { printf 'setup-system: %s\n' "$*" >&2; }
 
 venv_works() { "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; }
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    [ "${1:-}" = --tests ] && exit 0  # the list below was shown by `make setup` already
     venv_works || say "'$PYTHON -m venv' 无法使用：请安装 Python 的 venv/ensurepip 模块。"
     cat >&2 <<'MSG'
 setup-system: 这台电脑不是 Debian/Ubuntu（没有 apt-get/dpkg），因此没有安装任何软件包。
@@ -49,7 +54,7 @@ missing=()
 for pkg in "${PACKAGES[@]}"; do
     installed "$pkg" || missing+=("$pkg")
 done
-if ! venv_works; then
+if [ "${1:-}" != --tests ] && ! venv_works; then
     # python3-venv for the default python3; pythonX.Y-venv when $PYTHON is another version.
     ver=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
     default=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)

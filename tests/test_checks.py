@@ -391,6 +391,9 @@ def test_check_pages_reads_the_printed_pages(capsys):
     out = capsys.readouterr().out
     assert "警告 [page-widow] 第6页第1行：段落的最后一行“治理能力的提升。”单独排在页首" in out
     assert "提示 [page-short-line] 第7页第10行：段落的最后一行只有一个字“境。”" in out
+    assert f"\n{SAMPLE}:160:17：警告 [page-widow] 第6页第1行：" in out  # where the paragraph is in the data
+    assert f"\n{SAMPLE}:175:9：提示 [page-short-line] 第7页第10行：" in out
+    assert "全面落实行政执法责任制，提升执法规范化水平和群众满意度，构建和谐执法环境。”\n" in out  # the paragraph's end
     assert main(["check", str(SAMPLE)]) == 0
     assert "page-" not in capsys.readouterr().out  # only when asked: it takes a PDF
 
@@ -401,3 +404,28 @@ def test_placeholders_typed_into_the_data_are_found(tmp_path):
     findings = [f for f in findings_for(tmp_path, text) if f.rule == "placeholder"]
     assert [f.message for f in findings] == ["meta.region 还是待填的“【待填：地区】”"]
     assert findings[0].location.line == text.splitlines().index("  region: 【待填：地区】") + 1
+
+
+def test_doubled_words_a_hand_edit_leaves_are_found(tmp_path):
+    text = CLEAN.replace("      - 主要负责人带头述法。", "      - 行政机关负责负责人出庭应诉，主要负责人带头述法的的情况良好。")
+    found = [f for f in findings_for(tmp_path, text) if f.rule == "doubled-word"]
+    assert [(f.message, f.severity) for f in found] == [
+        ("“负责”紧挨着重复了一遍：“负责负责”", "warning"),
+        ("“的”紧挨着重复了一遍：“的的”", "warning"),
+    ]
+    assert found[0].sentence == "行政机关负责负责人出庭应诉，主要负责人带头述法的的情况良好。"
+    assert found[0].location is not None and found[0].location.line == text.splitlines().index("      - 行政机关负责负责人出庭应诉，主要负责人带头述法的的情况良好。") + 1
+
+
+def test_doubling_chinese_means_is_not_a_finding(tmp_path):
+    meant = "常常深入基层，人人参与，各个单位一一落实，一件一件抓，一年一年坚持，的的确确没有不了了之。"
+    text = CLEAN.replace("      - 主要负责人带头述法。", f"      - {meant}")
+    assert [f for f in findings_for(tmp_path, text) if f.rule == "doubled-word"] == []
+    assert [f for f in check(SAMPLE) if f.rule == "doubled-word"] == []
+
+
+def test_an_unchanged_paragraph_says_what_its_hash_marks_stand_for(data_dir):
+    flagged = [f for f in check(data_dir / "2025.yaml") if f.rule == "unchanged-paragraph"]
+    with_hash = [f for f in flagged if "#" in f.sentence]
+    assert with_hash and all(f.message.endswith("（引文中的 # 是尚未填写的数字）") for f in with_hash)
+    assert all("#" in f.sentence for f in flagged if "#" in f.message)

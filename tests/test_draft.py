@@ -130,7 +130,7 @@ def test_compare_command_prints_and_writes_csv_and_docx(data_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith("行政复议办结"))
     assert row.split() == ["行政复议办结", "办结行政复议案件", "件", "217", "230", "+13", "+6.0"]
-    assert sorted(p.name for p in out.iterdir()) == ["2025年与2024年数据对比.csv", "2025年与2024年数据对比.docx"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".outputs.json") == ["2025年与2024年数据对比.csv", "2025年与2024年数据对比.docx"]
     with zipfile.ZipFile(out / "2025年与2024年数据对比.docx") as archive:
         body = archive.read("word/document.xml").decode("utf-8")
     assert "<w:tbl>" in body and "行政复议办结" in body and ">230<" in body

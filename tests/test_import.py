@@ -69,7 +69,26 @@ def test_seed_statistics_become_figures_with_units_and_display_forms(seed_import
         assert kept in body
     assert re.findall(r"20\d\d", body) == ["2024"]  # the report's own years are relative; a book title's stays
     assert all(name.isidentifier() for name in imported.figures)
-    assert imported.figures["网上办件总量"] == {"value": 298389, "unit": "件"}
+    assert imported.figures["网上办件总量"] == {"value": 298389, "unit": "件", "label": "网上办件总量"}
+
+
+def test_figures_are_named_by_what_they_count_and_labelled_by_their_clause(seed_import, tmp_path):
+    imported, _, data = seed_import
+    named = {name: figure.get("label") for name, figure in imported.figures.items()}
+    assert named["行政复议办结"] == "办结行政复议案件"
+    assert (named["行政诉讼审结"], named["行政诉讼败诉率"]) == ("行政诉讼审结", "行政诉讼败诉率")  # 审结, 败诉率 take the sentence's topic
+    assert named["负责人出庭应诉率"] == "行政机关负责人出庭应诉率"
+    assert named["矛盾纠纷调解成功"] == "矛盾纠纷调解成功"
+    assert all(label for label in named.values())
+    fragments = [name for name in named if re.search(r"(?:保持|达到|实现|为|达|的|了|等)$|^(?:全[县区市]|号|等)", name)]
+    assert fragments == []
+    drafted = tmp_path / "drafts"
+    drafted.mkdir()
+    (drafted / "2024.yaml").write_bytes(data.read_bytes())
+    assert cli.main(["draft", "2025", "--data-dir", str(drafted)]) == 0
+    body = text.render(resolve(load(drafted / "2025.yaml")))
+    assert "【待填：行政机关负责人出庭应诉率，2024年为100%】" in body
+    assert "【待填：办结行政复议案件，2024年为217件】" in body
 
 
 def test_seed_meta_and_covers(seed_import):
@@ -97,7 +116,7 @@ def test_command_prints_a_summary_and_refuses_to_overwrite(tmp_path, capsys):
     assert out[2].startswith("第19行 待核对：标题长 180 字")
     assert out[3] == "略去网页或页面上不属于报告的 3 行：分享: | 相关阅读: | 扫一扫在手机打开当前页"
     assert out[4] == f"已写入 {target}"
-    assert target.read_text(encoding="utf-8").startswith("# 由 000_4d44c9ce54bb60c3.txt 经 `python -m generator import` 导入。请核对：")
+    assert target.read_text(encoding="utf-8").startswith("# 由 000_4d44c9ce54bb60c3.txt 经 ./fazhi import 导入。请核对：")
     written = target.read_bytes()
     target.write_text("# mine\n", encoding="utf-8")
     assert cli.main(["import", str(SEED), "-o", str(target)]) == 2
@@ -125,8 +144,8 @@ def test_web_copy_of_a_county_report_with_run_in_top_level(tmp_path):
     body = body_text(data)
     assert not re.search(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]", body)  # full-width beside Chinese
     assert "“12345”热线" in body and "2025年创成" in body  # quoted numbers and far years stay text
-    assert imported.figures["政务服务事项网上可办率"] == {"value": 99.2, "unit": "%", "precision": 2}
-    assert imported.figures["受理投诉举报"] == {"value": 240, "unit": "件"}
+    assert imported.figures["政务服务事项网上可办率"] == {"value": 99.2, "unit": "%", "label": "政务服务事项网上可办率", "precision": 2}
+    assert imported.figures["投诉举报受理"] == {"value": 240, "unit": "件", "label": "受理投诉（举报）"}
 
 
 def test_enumeration_directly_under_a_top_heading(tmp_path):
@@ -134,7 +153,7 @@ def test_enumeration_directly_under_a_top_heading(tmp_path):
     first = imported.data["body"][0]
     assert first["section"] == "主要举措和成效"
     assert list(first["body"][0]) == ["items"] and len(first["body"][0]["items"]) == 3
-    assert imported.figures["罚没款"] == {"value": 235000000, "unit": "元", "display": "亿"}
+    assert imported.figures["罚没款"] == {"value": 235000000, "unit": "元", "label": "罚没款", "display": "亿"}
     assert imported.data["meta"]["region"] == "某市"
 
 
@@ -175,7 +194,7 @@ def test_docx_input(tmp_path):
     assert normalize(rendered) == normalize("".join(paragraphs[:5]) + "项目数量行政复议120" + "".join(paragraphs[5:]))
     assert imported.data["body"][1]["body"][0]["body"][1] == {"table": {"header": ["项目", "数量"], "rows": [["行政复议", "120"]]}}
     assert imported.data["meta"]["signature"]["date"] == datetime.date(2024, 3, 1)
-    assert imported.figures["办理行政复议案件"] == {"value": 120, "unit": "件"}
+    assert imported.figures["行政复议办理"] == {"value": 120, "unit": "件", "label": "办理行政复议案件"}
 
 
 # -- reports without a title, and what the user states --------------------------------------------

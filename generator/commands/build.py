@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from generator import outputs
 from generator.atomic import write_all
 from generator.config import layout
 from generator.errors import DataError, EngineError
@@ -19,6 +20,7 @@ FORMATS = ("docx", "pdf", "html", "txt")
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    moved: list[Path] = field(default_factory=list)  # older outputs moved aside into 旧版/
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -50,7 +52,8 @@ def edition(document: Document, name: str) -> Document:
 
 def build(document: Document, profile: layout.Profile, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> BuildResult:
     """Write each format of `document` into `out_dir`, named after its title (the formal
-    edition's files end in （正式公文）, so both editions can sit in one folder)."""
+    edition's files end in （正式公文）, so both editions can sit in one folder). Outputs there
+    made from another version of the data (an older title, an earlier save) are moved aside."""
     if "pdf" in formats:
         _check_pdf_engine(document, profile, out_dir, formats)
     result = BuildResult()
@@ -60,6 +63,8 @@ def build(document: Document, profile: layout.Profile, out_dir: Path, formats: t
         return lambda path: result.notes.extend(_write(fmt, document, profile, path))
 
     result.written = write_all({out_dir / f"{stem}.{fmt}": writer(fmt) for fmt in formats})
+    if document.data_version:
+        result.moved = outputs.record(out_dir, result.written, document.data_version)
     return result
 
 

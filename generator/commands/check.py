@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
+from generator import advice
 from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
 from generator.config.layout import Profile
 from generator.errors import DataError, Location
@@ -50,6 +51,7 @@ RULES: dict[str, Rule] = {
     "wrapping-quotes": Rule("warning", "整段文字被一对引号“”包了起来（多半是输入法换掉了 YAML 的英文引号）"),
     "unbalanced-pairs": Rule("error", "引号、书名号、括号“” 《》 （）不成对"),
     "doubled-punctuation": Rule("error", "重复或冲突的标点：。。 ，， ，。"),
+    "doubled-word": Rule("warning", "词语或虚词紧挨着重复了一遍（负责负责人、的的），多是手工修改或粘贴留下的"),
     "number-format": Rule("warning", "数字写法不合 GB/T 15835 的习惯：千位分隔符"),
     "typed-numbering": Rule("warning", "段落开头手打了标题序号，而不是写成章节"),
     "placeholder": Rule("warning", "还有没填的内容（××、XX、【待填…】、TODO）"),
@@ -129,7 +131,15 @@ def page_findings(document: doc.Document, profile: Profile, checks_off: dict[str
         (pdf,) = build(document, profile, Path(scratch), ("pdf",)).written
         found = pagefit.findings(pdf, profile)
     rules = {"widow": "page-widow", "short": "page-short-line"}
-    findings = [Finding(rules[f.kind], None, f.message, advice="增删几个字，或调整上一段") for f in found]
+    paragraphs = [(block, "".join(text.split())) for block, text in _blocks(document) if isinstance(block, (doc.Paragraph, doc.Heading))]
+    findings, at = [], 0
+    for page_finding in found:  # in page order, as the paragraphs are in document order
+        ending = "".join(page_finding.text.split())
+        match = next((i for i in range(at, len(paragraphs)) if paragraphs[i][1].endswith(ending)), None)
+        block, text = paragraphs[match] if match is not None else (None, "")
+        at = match if match is not None else at
+        findings.append(Finding(rules[page_finding.kind], block.location if block else None, page_finding.message,
+                                text if len(text) <= 40 else "……" + text[-40:], advice="增删几个字，或调整上一段"))
     return [f for f in findings if f.rule not in checks_off]
 
 
@@ -361,12 +371,13 @@ def _text(document: doc.Document) -> Iterator[Finding]:
     for block, text in _blocks(document):
         if isinstance(block, doc.Table):
             continue
-        for rule, pattern, message, advice in _TEXT_RULES:
+        for rule, pattern, message, fix in _TEXT_RULES:
             for match in pattern.finditer(text):
                 found = match.group(0)
                 fixed = found.translate(_FULL_WIDTH) if rule == "halfwidth-punctuation" else found.replace(",", "")
-                yield Finding(rule, block.location, message.format(found), sentence_at(text, match.start()), advice.format(found, fixed))
+                yield Finding(rule, block.location, message.format(found), sentence_at(text, match.start()), fix.format(found, fixed))
         yield from _pairs(block, text)
+        yield from _doubled(block, text)
         if isinstance(block, doc.Heading) and text.endswith("。"):
             yield Finding("heading-punctuation", block.location, "独占一行的标题以“。”结尾", text, "去掉“。”，或者改为接排标题（runin: true）")
         if isinstance(block, doc.Paragraph):
@@ -376,6 +387,22 @@ def _text(document: doc.Document) -> Iterator[Finding]:
             typed = _TYPED_NUMBER.match(text)
             if not lead and typed:
                 yield Finding("typed-numbering", block.location, f"段落开头手打了序号“{typed.group(0)}”", sentence_at(text, 0), "改为章节（section），序号会自动编排")
+
+
+# A word of two to six characters written twice in a row (负责负责人), or a function word that is
+# never doubled (的的, 在在). Doubling that Chinese uses on purpose stays: one character (常常,
+# 人人, 一一, 各个 are single), 一X一X (一件一件, 一步一步), 不了了之, 的的确确, 是是非非.
+_DOUBLED = re.compile(rf"([{HAN}]{{2,6}})\1|([的在和与及对把被将])\2")
+_MEANT_DOUBLE = re.compile(r"^一.$")
+
+
+def _doubled(block: doc.Block, text: str) -> Iterator[Finding]:
+    for match in _DOUBLED.finditer(text):
+        word = match.group(1) or match.group(2)
+        if _MEANT_DOUBLE.match(word) or text[match.end():match.end() + 1] in ("确", "非") and len(word) == 1:
+            continue
+        yield Finding("doubled-word", block.location, f"“{word}”紧挨着重复了一遍：“{match.group(0)}”", sentence_at(text, match.start()),
+                      f"删去一个“{word}”；确是有意重复的，可在 checks: off: 中关闭 doubled-word 并写明理由")
 
 
 _PAIRS = {"”": "“", "》": "《", "）": "（", "」": "「"}
@@ -442,7 +469,7 @@ def _last_year(path: Path, report: model.Report, document: doc.Document, values:
             except (DataError, OSError) as error:
                 yield Finding(
                     "last-year-unreadable", _body_location(report), f"上一年度的数据文件 {previous_path.name} 读不进来，未能与上年比较：{error}",
-                    advice=f"先改正 {previous_path.name}（python -m generator check {previous_path}），或把它移出这个文件夹",
+                    advice=f"先改正 {previous_path.name}（{advice.command(f'check {previous_path}', f'make check YEAR={previous_path.stem}')}），或把它移出这个文件夹",
                 )
     yield from _unchanged_figures(report, values, before[0] if before else None)
     if before is not None:
@@ -502,7 +529,10 @@ def _unchanged_paragraphs(report: model.Report, document: doc.Document, old_repo
             message = f"与{last}年相比只改了年份和数字，其余一字未改，是否仍然属实？"
         else:
             continue
-        yield Finding("unchanged-paragraph", by_line[line].location, message, sentence_at(text, 0), f"按{year}年的情况改写，或确认后保留")
+        quoted = sentence_at(text, 0)
+        if "#" in quoted:
+            message += "（引文中的 # 是尚未填写的数字）"
+        yield Finding("unchanged-paragraph", by_line[line].location, message, quoted, f"按{year}年的情况改写，或确认后保留")
 
 
 # Last year's plans: the section that covers 下年安排, or is titled like one.

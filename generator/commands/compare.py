@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from generator import outputs
 from generator.atomic import write_all
 from generator.chinese import display_width
 from generator.config import layout
@@ -29,15 +31,18 @@ class Row:
     precision: int | None
 
     def cells(self) -> tuple[str, ...]:
+        """Each number as the report shows it (its own decimals); the change is worked out in
+        decimal on those, so it has their decimals and no binary noise (98.58 − 98.48 = 0.10)."""
         def number(value: float | int | None) -> str:
             return "" if value is None else format_number(value, self.precision)
 
         change = percent = ""
         if self.last is not None and self.this is not None:
-            difference = self.this - self.last
-            change = ("+" if difference > 0 else "") + number(difference)
-            if self.unit != "%" and self.last:
-                percent = f"{difference / self.last * 100:+.1f}"
+            last, this = Decimal(number(self.last)), Decimal(number(self.this))
+            difference = this - last
+            change = "0" if difference == 0 else f"{difference:+f}"
+            if self.unit != "%" and last:
+                percent = f"{(difference / last * 100).quantize(Decimal('0.1'), ROUND_HALF_UP):+f}"
         return (self.name, self.label, self.unit, number(self.last), number(self.this), change, percent)
 
 
@@ -72,13 +77,14 @@ def terminal_text(table: list[Row]) -> str:
     widths = [max(display_width(line[i]) for line in lines) for i in range(len(HEADER))]
     return "\n".join("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines) + "\n"
 
-def as_document(last: Report, this: Report, table: list[Row]) -> doc.Document:
+def as_document(last: Report, this: Report, table: list[Row], data_version: str = "") -> doc.Document:
     """The table as a one-table document, so the DOCX writer sets it in the report's layout."""
     meta = this.meta
     return doc.Document(
         year=meta.year,
         title_lines=(f"{meta.issuer}{meta.year}年与{last.meta.year}年", "法治政府建设主要数据对比"),
         body=(doc.Table(HEADER, tuple(row.cells() for row in table)),),
+        data_version=data_version,
     )
 
 
@@ -90,20 +96,22 @@ def write_csv(last: Report, this: Report, path: Path) -> None:
     path.write_text(csv_text(rows(last, this)), encoding="utf-8")
 
 
-def write_docx(last: Report, this: Report, profile: layout.Profile, path: Path) -> None:
+def write_docx(last: Report, this: Report, profile: layout.Profile, path: Path, data_version: str = "") -> None:
     from generator.writers import docx
 
-    docx.write(as_document(last, this, rows(last, this)), profile, path)
+    docx.write(as_document(last, this, rows(last, this), data_version), profile, path)
 
 
-def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path) -> tuple[str, list[Path]]:
-    """The terminal table, and the CSV and DOCX written into `out_dir`."""
+def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path, data_version: str = "") -> tuple[str, list[Path], list[Path]]:
+    """The terminal table, the CSV and DOCX written into `out_dir`, and the outputs of another
+    version of this year's data moved aside (generator/outputs.py)."""
     name = stem(last, this)
     written = write_all({
         out_dir / f"{name}.csv": lambda path: write_csv(last, this, path),
-        out_dir / f"{name}.docx": lambda path: write_docx(last, this, profile, path),
+        out_dir / f"{name}.docx": lambda path: write_docx(last, this, profile, path, data_version),
     })
-    return terminal_text(rows(last, this)), written
+    moved = outputs.record(out_dir, written, data_version) if data_version else []
+    return terminal_text(rows(last, this)), written, moved
 
 
 def _not_a_formula(cell: str) -> str:

@@ -6,6 +6,7 @@ import datetime
 import tempfile
 from pathlib import Path
 
+from generator import outputs
 from generator.atomic import write_all
 from generator.commands.build import file_stem
 from generator.config import layout
@@ -28,12 +29,14 @@ def write_redline(old: Document, new: Document, profile: layout.Profile, path: P
         tracked.write(old_docx, new_docx, path, author, when)
 
 
-def diff(old: Document, new: Document, profile: layout.Profile, out_dir: Path, author: str, when: datetime.datetime) -> list[Path]:
-    """The redline DOCX and the HTML view, written into `out_dir`."""
+def diff(old: Document, new: Document, profile: layout.Profile, out_dir: Path, author: str, when: datetime.datetime) -> tuple[list[Path], list[Path]]:
+    """The redline DOCX and the HTML view, written into `out_dir`, and the outputs of another
+    version of the new year's data moved aside (generator/outputs.py)."""
     from generator.writers import diff_html
 
     name = stem(new)
-    return write_all({
+    written = write_all({
         out_dir / f"{name}.docx": lambda path: write_redline(old, new, profile, path, author, when),
         out_dir / f"{name}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
     })
+    return written, outputs.record(out_dir, written, new.data_version) if new.data_version else []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import advice
 from generator.chinese import YEAR_FILE
 from generator.errors import DataError
 from generator.importer import Imported, Stated, import_report, write
@@ -19,5 +20,5 @@ def import_file(source: Path, output: Path | None, force: bool, stated: Stated =
     named = YEAR_FILE.fullmatch(target.name)
     if named and int(named.group(1)) != imported.year:
         raise DataError(None, f"这份报告是 {imported.year} 年度的，却要写成 {target.name}；"
-                              f"请改用 -o {target.with_name(f'{imported.year}.yaml')}，或用 --year 说明年度")
+                              f"请改用 {advice.option('-o', 'OUT=', str(target.with_name(f'{imported.year}.yaml')))}，或用 {advice.option('--year', 'IMPORT_YEAR=')} 说明年度")
     return imported, target, write(imported, target, force, source)

@@ -5,6 +5,7 @@ import dataclasses
 import os
 from pathlib import Path
 
+from generator import advice
 from generator.atomic import write_all
 from generator.chinese import differences, normalize
 from generator.errors import DataError
@@ -20,7 +21,7 @@ def write(imported: Imported, output: Path, force: bool = False, source: Path | 
     from generator.pipeline.resolve import resolve
 
     if output.exists() and not force:
-        raise DataError(None, f"{output} 已存在：请用 -o 另选文件名，或加 --force 覆盖它")
+        raise DataError(None, f"{output} 已存在：请用 {advice.option('-o', 'OUT=')} 另选文件名，或加 {advice.option('--force', 'FORCE=1')} 覆盖它")
     found: list[str] = []
 
     def stage(path: Path) -> None:
@@ -73,6 +74,6 @@ _COMPARED = 20_000
 def _header(source: Path | None) -> str:
     origin = f"由 {source.name} " if source else ""
     return (
-        f"# {origin}经 `python -m generator import` 导入。请核对：数字的名称（取自数字前后的词语）、各章节的 covers，\n"
-        "# 以及写着【待填：…】的地方（python -m generator check 会逐项列出）。数据文件的写法见 docs/data-format.md。\n"
+        f"# {origin}经 {advice.LAUNCHER} import 导入。请核对：数字的名称和 label（说明）、各章节的 covers，\n"
+        f"# 以及写着【待填：…】的地方（{advice.LAUNCHER} check 会逐项列出）。数据文件的写法见 docs/data-format.md。\n"
     )

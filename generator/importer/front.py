@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import advice
 from generator.errors import DataError
 from generator.importer.findings import Note
 from generator.importer.pageinfo import DATE, Field, fields
@@ -157,14 +158,14 @@ def identify(path: Path, head: Head, signature: str, stated: Stated) -> Identity
     genre = _GENRE.search(title) or _GENRE.search("".join(line.text for line in head.rest)[:3000])
     if not genre and not stated.title:
         raise DataError(None, f"{path}：看来不是法治政府建设情况报告：标题和正文开头都没有提到法治政府建设（法治、依法行政）；"
-                              "如果确实是这类报告，请用 --title 写明它的标题，例如 --title 某县人民政府关于2024年度法治政府建设情况的报告")
+                              f"如果确实是这类报告，请用 {advice.option('--title', 'TITLE=')} 写明它的标题，例如 {advice.option('--title', 'TITLE=', '某县人民政府关于2024年度法治政府建设情况的报告')}")
     if not head.rest:
         raise DataError(None, f"{path}：标题之后没有报告正文；请导入包含全文的文件")
     year = _year(path, title, where, opening, page, stated, notes)
     issuer, region = _issuer_and_region(title, where, opening, page, signature, stated, notes)
     if not title_lines:
         notes.append(Note("", f"原文没有标题，已补上“{issuer}{DEFAULT_TITLE.replace('{{ year }}', str(year))}”；"
-                              "可改 meta.title，或导入时用 --title 写明"))
+                              f"可改 meta.title，或导入时用 {advice.option('--title', 'TITLE=')} 写明"))
         return Identity(year, region, issuer, ["{{ issuer }}", DEFAULT_TITLE], True, notes)
     return Identity(year, region, issuer, title_lines, False, notes)
 
@@ -177,7 +178,7 @@ def _year(path: Path, title: str, where: str, opening: list[Line], page: list[Fi
     in_title = stated_years(title)
     if stated.year:
         if in_title and in_title[0][0] != stated.year:
-            notes.append(Note(where, f"标题写的是{in_title[0][0]}年，报告年度按 --year 取 {stated.year}"))
+            notes.append(Note(where, f"标题写的是{in_title[0][0]}年，报告年度按 {advice.option('--year', 'IMPORT_YEAR=')} 取 {stated.year}"))
         return stated.year
     if in_title:
         return in_title[0][0]
@@ -185,15 +186,15 @@ def _year(path: Path, title: str, where: str, opening: list[Line], page: list[Fi
         years = stated_years(line.text)
         if years:
             notes.append(Note(line.where, f"{'标题没有写年度' if title else '原文没有标题'}，报告年度取自正文开头"
-                                          f"“{_excerpt(line.text, years[0][1])}”：{years[0][0]}年；不对时用 --year 指定"))
+                                          f"“{_excerpt(line.text, years[0][1])}”：{years[0][0]}年；不对时用 {advice.option('--year', 'IMPORT_YEAR=')} 指定"))
             return years[0][0]
     for found in page:
         day = found.date if found.kind == DATE or found.label in ("成文日期", "公文生成日期", "生成日期") else None
         if day:
             notes.append(Note("", f"{'标题和正文开头都' if title else '原文没有标题，正文开头也'}没有写年度，按网页上的{found.label} {day.isoformat()} 推定报告年度为 {day.year - 1} 年"
-                                  "（报告一般在次年初发布）；不对时用 --year 指定"))
+                                  f"（报告一般在次年初发布）；不对时用 {advice.option('--year', 'IMPORT_YEAR=')} 指定"))
             return day.year - 1
-    raise DataError(None, f"{path}：看不出报告是哪一年度的：标题和正文开头都没有写年份（如“2024年”）；请用 --year 指定，例如 --year 2024")
+    raise DataError(None, f"{path}：看不出报告是哪一年度的：标题和正文开头都没有写年份（如“2024年”）；请用 {advice.option('--year', 'IMPORT_YEAR=')} 指定，例如 {advice.option('--year', 'IMPORT_YEAR=', '2024')}")
 
 
 def _issuer_and_region(title: str, where: str, opening: list[Line], page: list[Field], signature: str,

@@ -52,9 +52,11 @@ class Templater:
         self.year = year
         self.figures: dict[str, dict[str, object]] = {}
         self._next: dict[str, int] = {}  # the next number to try for a name already taken
+        self._raw = ""  # the text being templated, for the labels of its figures
 
     def template(self, raw: str, figures: bool = True) -> str:
         quoted = _Quoted(raw)
+        self._raw = raw
         out: list[str] = []
         position, figure_end, name = 0, -1, ""
         for match in _TOKEN.finditer(raw):
@@ -103,8 +105,13 @@ class Templater:
             precision = len(literal.partition(".")[2])
             if format_number(value, precision, display) != shown:
                 return ""
-        name = self._unique((adjoining + unit if adjoining and unit.isalpha() else "") or _name(before, after) or f"数据{len(self.figures) + 1}")
+        name = self._unique((adjoining + unit if adjoining and unit.isalpha() else "") or _name(before, after, self._raw[:match.start()]) or f"数据{len(self.figures) + 1}")
         figure: dict[str, object] = {"value": value, "unit": unit}
+        said = label(self._raw, match.start(), match.end(), name)
+        if len(said) < len(name) and said in name:  # 审结 → 行政诉讼审结: the name says more
+            said = name
+        if said:
+            figure["label"] = said
         if precision is not None:
             figure["precision"] = precision
         if display:
@@ -152,20 +159,85 @@ class _Quoted:
         return i >= 0 and self.spans[i][0] < position < self.spans[i][1]
 
 
-def _name(before: str, after: str) -> str:
-    """A figure name from the Han characters before the number (cleaned), else after it.
+def _name(before: str, after: str, sentence: str) -> str:
+    """A figure name by what the number counts: the noun phrase before the number (cleaned),
+    else after it, as `_counted` shapes it.
 
     Words after a quotation (“双随机、一公开”联合抽查检查) name it if they are enough on their own;
-    a name runs from the last particle or verb, and a run longer than 12 keeps its last 8."""
+    a name runs from the last particle or verb. `sentence` is the text before the number from
+    the sentence's start, for the topic a short name belongs to."""
     run = re.findall(r"[\u4e00-\u9fff“”‘’（）]*$", before[-40:])[0]
     unquoted = _trim(re.split(r"[“”‘’（）]", run)[-1])
     run = unquoted if len(unquoted) >= 4 else _trim(re.sub(r"[“”‘’（）]", "", run))
     following = _STOPS.split(re.findall(r"^[\u4e00-\u9fff]*", after[:40])[0])[0]
     if len(following) >= 2 and (run.endswith(_VERBS) or len(run) < 2):
-        return following if len(following) <= 12 else following[:8]
+        return _counted(following, sentence)
     tail = _trim(_NAME_START.sub("", run))
     run = tail if len(tail) >= 2 else run
-    return "" if len(run) < 2 else run if len(run) <= 12 else run[-8:]
+    return "" if len(run) < 2 else _counted(run, sentence)
+
+
+# Who does or where (行政机关负责人 → 负责人, 区直各政务服务单位政务服务事项 → 政务服务事项): not
+# what is counted.
+_OWNER = re.compile(r"^.*?(?:各单位|单位|部门|行政机关|机关|负责人|常委会|常务会议|常务会|党组|政府|全[县区市省州旗]|[我本各][县区市局委办])(?=..)")
+# A verb before its object is put after it (办结行政复议案件 → 行政复议办结); light verbs go.
+_ACTION = re.compile(r"^(受理|办结|审结|办理|审查|审核|化解|调处|查办|查处|出台|制定|培训|录入|出动|发放|整改|评查|清理|备案)(.{2,})$")
+_LIGHT = re.compile(r"^(?:开展|举办|组织|召开|实施|完成|进行)(?=..)")
+_GENERIC = re.compile(r"(?<=..)(?:案件|事项|工作)$")
+# What a short name (审结, 败诉, 成功率) belongs to, from the words before it in the sentence.
+_TOPICS = re.compile(r"行政复议|行政诉讼|行政应诉|行政处罚|行政许可|行政强制|行政检查|行政执法|矛盾纠纷|规范性文件|公益诉讼|政务服务|法律援助|人民调解|信访")
+# Names that say what was done but not to what (审结, 败诉率): they take the sentence's topic.
+_BARE = re.compile(r"^(?:审结|败诉|胜诉|纠错|撤销|维持|受理|办结|办理|审查|结案|发案|立案|调解成功|.{0,2}率)$")
+_LONGEST = 12
+
+
+def _counted(run: str, sentence: str) -> str:
+    """The name of what a number counts, from the words that name it in the text."""
+    name = run
+    while len(name) > 8 and _OWNER.match(name):  # 区政府主要负责人全年听取… → 听取…
+        name = _trim(_OWNER.sub("", name, count=1))
+    if name == run and len(_OWNER.sub("", name, count=1)) >= 4:
+        name = _OWNER.sub("", name, count=1)  # 行政机关负责人出庭应诉率 → 负责人出庭应诉率
+    name = _LIGHT.sub("", name)
+    action = _ACTION.match(name)
+    if action:
+        name = _GENERIC.sub("", action.group(2)) + action.group(1)
+    if _BARE.match(name):
+        topics = _TOPICS.findall(re.split(r"[。；]", sentence)[-1])
+        if topics:
+            name = topics[-1] + name
+    if len(name) > _LONGEST:  # keep the end, where the counted thing is, from a word's start
+        cut = [m.end() for m in re.finditer(r"[的和及与、]|单位|事项|服务|行政", name) if len(name) - m.end() >= 4]
+        name = name[cut[-1]:] if cut and len(name) - cut[-1] <= _LONGEST else name[-_LONGEST:]
+    return name
+
+
+# Words around the number that are not what it counts: kept out of its label.
+_LABEL_TRIM = re.compile(r"^(?:全年|全县|全区|全市|共|累计|先后|其中|同时|并|均|已|还|又)+|(?:均达到|达到|均达|均为|保持在|保持|达|为|实现了|实现|约|共计|累计|共|分别|超过|仅占|仅|占|同比)+$")
+_CLAUSE_ENDS = "，。；：、！？,;:\n"
+
+
+_NUMBERS = re.compile(rf"(?<![\d年])\d+(?:\.\d+)?余?[万亿]?余?(?:%|‰|{'|'.join(_UNITS)})")
+
+
+def label(raw: str, start: int, end: int, name: str) -> str:
+    """The clause a number comes from, without the number: what the forms, the draft's
+    placeholders and the review page show beside the figure (办结行政复议案件)."""
+    left = max((raw.rfind(mark, 0, start) for mark in _CLAUSE_ENDS), default=-1) + 1
+    rights = [i for i in (raw.find(mark, end) for mark in _CLAUSE_ENDS) if i >= 0]
+    right = min(rights, default=len(raw))
+    before, after = _NUMBERS.sub("", raw[left:start]), _NUMBERS.sub("", raw[end:right])
+    if len(_LABEL_TRIM.sub("", before)) < 4 or (name[:2] in after and name[:2] not in before):
+        return _paired(_LABEL_TRIM.sub("", (before + after).strip())[:30])  # 先后4次听取法治建设专题汇报
+    return _paired(_LABEL_TRIM.sub("", before.strip())[-30:])
+
+
+def _paired(text: str) -> str:
+    """The text without quotation or title marks left open by the clause's bounds."""
+    for opening, closing in ("“”", "《》", "（）"):
+        if text.count(opening) != text.count(closing) or text.find(closing) < text.find(opening):
+            text = text.replace(opening, "").replace(closing, "")
+    return text
 
 
 def _trim(run: str) -> str:

@@ -6,9 +6,11 @@ file once with `open_report` and hand the loaded objects on.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import outputs
 from generator.config import layout
 from generator.pipeline.document import Document
 from generator.pipeline.loader import load
@@ -25,10 +27,17 @@ class Loaded:
     document: Document
     profile: layout.Profile
 
+    @property
+    def version(self) -> str:
+        """The data and layout version every output made from it carries."""
+        return self.document.data_version
+
 
 def open_report(path: Path, layout_name: str | None = None) -> Loaded:
-    """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout."""
+    """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout.
+    The document carries the version of the data and layout it was made from."""
     report = load(path)
     document = resolve(report)
     profile = layout.load(layout_name or document.layout or layout.DEFAULT_LAYOUT, path.parent)
-    return Loaded(path, report, document, profile)
+    made_from = outputs.version(report.source.text if report.source else "", profile)
+    return Loaded(path, report, dataclasses.replace(document, data_version=made_from), profile)

@@ -100,6 +100,7 @@ class Document:
     layout: str = ""  # name of a layout profile asked for by the data
     formal: Formal | None = None  # what the formal edition prints, when the data gives it
     edition: str = "web"  # which edition writers set: one of EDITIONS
+    data_version: str = ""  # the data and layout it was made from (generator/outputs.py)
     figures_used: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property

@@ -40,5 +40,5 @@ def render(old: Document, new: Document) -> str:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     count = lambda kind: sum(k == kind for d in diffs for k, _ in d.pieces)  # noqa: E731
     return environment.get_template("diff.html.j2").render(
-        title=new.title, old_year=old.year, paragraphs=diffs, inserted=count("inserted"), deleted=count("deleted"),
+        title=new.title, data_version=new.data_version, old_year=old.year, paragraphs=diffs, inserted=count("inserted"), deleted=count("deleted"),
     )

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import advice
 from generator.atomic import write_all
 from generator.errors import DataError
 from generator.pipeline import yamlsource
@@ -104,7 +105,7 @@ def absorb(data: Path, docx: Path, accept_changes: bool = False, dry_run: bool =
     review = rv.read(docx)
     if review.revisions and not accept_changes:
         raise DataError(None, f"{docx}：审阅稿中还有 {review.revisions} 处修订没有接受或拒绝。"
-                              f"请在 Word/WPS 中用“审阅 → 接受/拒绝”逐一处理后保存再试；或者加上 --accept-changes，全部接受后写回")
+                              f"请在 Word/WPS 中用“审阅 → 接受/拒绝”逐一处理后保存再试；或者加上 {advice.option('--accept-changes', 'ACCEPT=1')}，全部接受后写回")
     if review.styles & FORMAL_STYLES:
         raise DataError(None, f"{docx}：这是带版头、版记的正式公文版，不能作为审阅稿写回；"
                               f"请用网站公开版（make report 默认生成的 DOCX）送审，把审阅后的那份交给 absorb")

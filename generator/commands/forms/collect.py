@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import advice
 from generator.atomic import write_all
 from generator.commands.forms import layout
 from generator.commands.forms.units import by_unit, is_percent
@@ -52,7 +53,7 @@ def collect(loaded: Loaded, out_dir: Path) -> Collected:
             for f in figures
         ]
         target = out_dir / layout.file_name(year, unit)
-        _refuse_to_overwrite_answers(target)
+        _refuse_to_overwrite_answers(target, loaded.path)
         outputs[target] = functools.partial(layout.write, identity=identity, questions=questions)
         forms.append((unit, len(questions), target))
     collected = Collected(tuple(forms), out_dir / f"{year}年法治政府建设数据填报单位.csv", tuple(notes))
@@ -73,7 +74,7 @@ def _previous_values(path: Path) -> tuple[dict[str, int | float], list[str]]:
     return {name: v.value for name, v in values.items() if v.value is not None}, []
 
 
-def _refuse_to_overwrite_answers(target: Path) -> None:
+def _refuse_to_overwrite_answers(target: Path, data: Path) -> None:
     """A form saved back into the folder with answers in it must survive a second collect."""
     if not target.exists():
         return
@@ -82,7 +83,7 @@ def _refuse_to_overwrite_answers(target: Path) -> None:
     except DataError:
         raise DataError(None, f"{target} 已存在，且不是空白的填报表；collect 不会覆盖它，请先移走或改名") from None
     if any(answer.value not in (None, "") or answer.note for answer in returned.answers):
-        raise DataError(None, f"{target} 已存在，里面已有填报的内容；collect 不会覆盖它，请先移走或改名（合并它：python -m generator merge）")
+        raise DataError(None, f"{target} 已存在，里面已有填报的内容；collect 不会覆盖它，请先移走或改名（合并它：{advice.command(f'merge {data} {target.parent}', 'make merge')}）")
 
 
 def _csv(lines: list[tuple[str, ...]]) -> str:

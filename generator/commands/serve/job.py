@@ -79,6 +79,7 @@ class Page:
     findings: tuple[Finding, ...]
     anchors: tuple[str | None, ...]  # for each finding, the id of the block it concerns
     units: tuple[Unit, ...] = ()  # the collection's state, when the year has figures to collect
+    version: str = ""  # of the data it was made from (generator/outputs.py)
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -126,6 +127,7 @@ class Built:
     files: dict[str, Download]  # download kind → file
     notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
     previews: dict[str, tuple[preview.Picture, ...]]  # edition ("web", "formal") → its PDF's pages
+    version: str = ""  # of the data every file was made from
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def make(job: Job, cache: Cache) -> Iterator[Message]:
         findings = tuple(check_loaded(job.path, loaded.report, loaded.document, previous))
         page, ids = link(html.render(loaded.document, loaded.profile), loaded.report, findings)
         review = page.replace("</head>", _REVIEW_CSS + "</head>", 1)
-        yield Rendered(Page(loaded.document.title, review, findings, ids, _units(loaded.report)))
+        yield Rendered(Page(loaded.document.title, review, findings, ids, _units(loaded.report), loaded.version))
     except Exception as error:  # a bug in a writer must not stop the worker
         yield Broken(f"{job.path}：报告无法生成：{_describe(error)}", data=False)
         return
@@ -184,7 +186,7 @@ def make(job: Job, cache: Cache) -> Iterator[Message]:
                     previews[name] = drawing.pictures()
                 except preview.Unavailable as why:
                     notes.append(str(why))
-        yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes), previews)
+        yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes), previews, loaded.version)
     except Exception as error:  # the last good downloads stay
         yield BuildFailed(_describe(error))
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import watchfiles
 
-from generator import errors
+from generator import errors, outputs
 from generator.atomic import write_all
 from generator.chinese import years_in
 from generator.commands.absorb import last_absorbed
@@ -54,6 +54,7 @@ class Downloads:
     notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
     built: datetime.datetime
     previews: dict[str, tuple[Picture, ...]]  # edition ("web", "formal") → its PDF's pages
+    version: str = ""  # of the data every file was made from (generator/outputs.py)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class Site:
             elif isinstance(message, Rendered):
                 state.page, state.error, state.updating, waiting_for = message.page, None, True, "downloads"
             elif isinstance(message, Built):
-                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0), message.previews)
+                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0), message.previews, message.version)
                 state.downloads, state.updating, state.write_error, waiting_for = downloads, False, None, ""
                 state.disk_error = self._copy_out(state.year, downloads)
             else:
@@ -199,13 +200,17 @@ class Site:
             state.inputs = inputs
 
     def _copy_out(self, year: int, downloads: Downloads) -> str | None:
-        """Write the downloads into out/<year>/, each replacing the file (or link) of its name;
-        why not, if they could not be. A year folder that is a link is not written through."""
+        """Write the downloads into out/<year>/, each replacing the file (or link) of its name,
+        and move the files there made from another version of the data into 旧版/ (the HTML,
+        a formal TXT, … of an earlier build: out/<year>/ holds one version); why not, if they
+        could not be. A year folder that is a link is not written through."""
         folder = self.out_dir / str(year)
         if folder.is_symlink():
             return f"{folder} 是一个链接（快捷方式），为安全起见没有写入；删除它后再保存一次数据文件即可"
         try:
-            write_all({folder / file.name: _writer(file.content) for file in downloads.files.values()})
+            written = write_all({folder / file.name: _writer(file.content) for file in downloads.files.values()})
+            if downloads.version:
+                outputs.record(folder, written, downloads.version)
         except OSError as error:
             return errors.describe_os_error(error)
         return None

@@ -239,6 +239,8 @@ def _set_properties(package: DocxDocument, document: Document, date: datetime.da
     properties.author = properties.last_modified_by = formal.document_issuer(document)
     properties.comments = ""
     properties.language = "zh-CN"
+    if document.data_version:  # which data it was made from (generator/outputs.py)
+        properties.version = document.data_version
     if date is not None:
         properties.created = properties.modified = datetime.datetime(date.year, date.month, date.day)
     else:

@@ -50,7 +50,7 @@ def write(document: Document, profile: Profile, path: Path) -> list[str]:
     justify.install()
     fontdata.install()
     try:
-        HTML(string=page, base_url=str(html.TEMPLATES_DIR)).write_pdf(path, font_config=_shared_font_config())
+        HTML(string=page, base_url=str(html.TEMPLATES_DIR)).write_pdf(path, font_config=_shared_font_config(), custom_metadata=True)
     finally:
         gc.collect()
     return fonts.notes()

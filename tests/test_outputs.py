@@ -1,0 +1,90 @@
+"""Outputs are never stale and never mixed: each carries the version of the data it was made
+from, and out/<year>/ keeps only the files of the current version (older ones go to 旧版/)."""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+
+from generator import outputs
+from generator.commands.serve.job import Download
+from generator.commands.serve.state import Downloads, Site
+from generator.pipeline import open_report
+
+from .helpers import SAMPLE, generator
+
+
+def data_version_of(path: Path) -> str:
+    """The version an output says it was made from, read as another program would."""
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as package:
+            core = package.read("docProps/core.xml").decode()
+        found = re.search(r"<cp:version>([0-9a-f]+)</cp:version>", core)
+    elif path.suffix == ".html":
+        found = re.search(r'<meta name="data-version" content="([0-9a-f]+)">', path.read_text(encoding="utf-8"))
+    else:
+        with pdfplumber.open(path) as pdf:
+            return str(pdf.metadata.get("dataversion", ""))  # WeasyPrint: the meta name, letters only
+    return found.group(1) if found else ""
+
+
+def test_every_output_carries_the_data_version(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert generator("build", str(SAMPLE), "-o", str(out)).returncode == 0
+    version = open_report(SAMPLE).version
+    assert re.fullmatch(r"[0-9a-f]{12}", version)
+    made = sorted(path for path in out.iterdir() if path.suffix in (".docx", ".html", ".pdf"))
+    assert [path.suffix for path in made] == [".docx", ".html", ".pdf"]
+    assert {path.name: data_version_of(path) for path in made} == {path.name: version for path in made}
+    assert outputs.read(out) == {path.name: version for path in out.iterdir() if path.is_file() and path.name != outputs.RECORD}
+
+
+def test_a_changed_title_moves_the_old_files_aside(tmp_path: Path) -> None:
+    data, out = tmp_path / "2024.yaml", tmp_path / "out"
+    data.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert generator("build", str(data), "-o", str(out), "--format", "docx,html,txt").returncode == 0
+    old = sorted(path.name for path in out.glob("[!.]*"))
+    (out / "审阅意见.docx").write_bytes(b"a clerk's own file")  # not the tool's: never touched
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("issuer: 宛城区人民政府", "issuer: 某县人民政府", 1), encoding="utf-8")
+    result = generator("build", str(data), "-o", str(out), "--format", "docx,html,txt")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"由旧版数据生成的 3 个文件已移入 {out / '旧版'}：{'、'.join(old)}"
+    assert sorted(path.name for path in (out / "旧版").iterdir()) == old
+    current = sorted(path.name for path in out.glob("[!.]*.*") if path.name != "审阅意见.docx")
+    assert all(name.startswith("某县人民政府关于") for name in current) and len(current) == 3
+    assert (out / "审阅意见.docx").read_bytes() == b"a clerk's own file"
+
+
+def test_a_partial_build_leaves_no_older_format_beside_it(tmp_path: Path) -> None:
+    data, out = tmp_path / "2024.yaml", tmp_path / "out"
+    data.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert generator("build", str(data), "-o", str(out), "--format", "html,txt").returncode == 0
+    data.write_text(data.read_text(encoding="utf-8").replace("行政诉讼审结: {value: 130,", "行政诉讼审结: {value: 131,"), encoding="utf-8")
+    assert generator("build", str(data), "-o", str(out), "--format", "txt").returncode == 0
+    assert [path.suffix for path in out.iterdir() if path.is_file() and not path.name.startswith(".")] == [".txt"]
+    assert [path.suffix for path in (out / "旧版").iterdir()] == [".html"]
+
+
+def test_the_review_pages_copy_moves_older_outputs_aside(tmp_path: Path) -> None:
+    """The review page rebuilds DOCX, PDF and TXT; the HTML a build left from an earlier save
+    must not stay beside them as if it were current."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "2024.yaml").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert generator("build", str(data / "2024.yaml"), "-o", str(out / "2024"), "--format", "html,txt").returncode == 0
+    html = next((out / "2024").glob("*.html")).name
+    site = Site(data, out)
+    downloads = Downloads({"txt": Download("报告.txt", "新".encode())}, (), datetime.datetime.now(), {}, "0123456789ab")
+    try:
+        assert site._copy_out(2024, downloads) is None
+    finally:
+        site.worker.stop()
+    assert sorted(path.name for path in (out / "2024").glob("[!.]*.*")) == ["报告.txt"]
+    assert (out / "2024" / "旧版" / html).is_file()
+    assert json.loads((out / "2024" / outputs.RECORD).read_text(encoding="utf-8")) == {"报告.txt": "0123456789ab"}
