@@ -30,6 +30,7 @@ DATA = ROOT / "tests" / "fixtures" / "2024.yaml"  # the test fixture, never the 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "7"))  # more than RUNS: the ratio is the headline
 BATCH = int(os.environ.get("BENCH_BATCH", "50"))
+MANY = int(os.environ.get("BENCH_MANY", "10"))  # reports of one `build` run against a process each
 sys.path.insert(0, str(ROOT))
 
 import typst_peer  # noqa: E402  (benchmarks/, beside this file)
@@ -106,8 +107,23 @@ def warm_and_batch(scratch: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
-def full_build_command(out: Path) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", str(DATA), "-o", str(out), "--format", "docx,pdf,html,txt"]
+def many_reports(scratch: Path) -> tuple[float, float]:
+    """Seconds a report: MANY districts' reports built by one `build` of their folder, and the
+    same reports built by a process each (all four formats)."""
+    city = scratch / "city"
+    source = DATA.read_text(encoding="utf-8")
+    for n in range(1, MANY + 1):
+        data = city / f"第{n}区" / "2024.yaml"
+        data.parent.mkdir(parents=True)
+        data.write_text(source.replace("宛城", f"第{n}"), encoding="utf-8")
+    together, _ = run_process([sys.executable, "-m", "generator", "build", str(city), "-o", str(scratch / "many-together")])
+    apart = sum(run_process(full_build_command(scratch / "many-apart" / data.parent.name, data))[0]
+                for data in sorted(city.glob("*/2024.yaml")))
+    return together / MANY, apart / MANY
+
+
+def full_build_command(out: Path, data: Path = DATA) -> list[str]:
+    return [sys.executable, "-m", "generator", "build", str(data), "-o", str(out), "--format", "docx,pdf,html,txt"]
 
 
 def ratio_pairs(scratch: Path) -> dict | None:
@@ -207,6 +223,8 @@ def main() -> None:
         pairs = ratio_pairs(scratch)
         typst = typst_pairs(scratch)
         rows += warm_and_batch(scratch)
+        together, apart = many_reports(scratch)
+        rows += [(f"{MANY} reports by one build, per report", together, 0), (f"{MANY} reports by a process each, per report", apart, 0)]
         pdf = next((scratch / "cold").glob("*.pdf"), None) or next((scratch / "warm").glob("*.pdf"))
         pdf_kb = pdf.stat().st_size / 1024
         fonts = embedded_fonts(pdf)
@@ -232,6 +250,7 @@ def main() -> None:
         warm = next(seconds for label, seconds, _ in rows if label.startswith("warm re-render"))
         print(f"full cold build / Typst cold compile, per pair of {PAIRS} interleaved pairs: {ratio_summary(typst['ratios'])}; "
               f"warm re-render / Typst warm re-compile: {warm / typst['warm']:.1f}")
+    print(f"{MANY} reports in one run / a process each: {together / apart:.2f} (target ≤ 0.5)")
     if not pairs:
         print("LibreOffice not installed: the DOCX → PDF comparison is skipped (apt-get install libreoffice-writer-nogui)")
 
