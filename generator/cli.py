@@ -67,11 +67,14 @@ def _short_text(text: str) -> str:
 # -- commands -------------------------------------------------------------------------------
 
 def _build(args: argparse.Namespace) -> int:
-    from generator.commands.build import build, edition, parse_formats
+    from generator.commands.build import build, data_files, edition, parse_formats
     from generator.pipeline import open_report
 
     formats = parse_formats(args.format)
-    loaded = open_report(args.data, args.layout)
+    files = data_files(args.data)
+    if len(files) > 1:
+        return _build_many(files, formats, args)
+    loaded = open_report(files[0], args.layout)
     document = edition(loaded.document, args.edition)
     out_dir = args.output if args.output is not None else Path("out") / str(document.year)
     result = build(document, loaded.profile, out_dir, formats)
@@ -81,6 +84,28 @@ def _build(args: argparse.Namespace) -> int:
         print(f"已写入 {path}")
     _say_moved(result.moved)
     return 0
+
+
+def _build_many(files: list[Path], formats: tuple[str, ...], args: argparse.Namespace) -> int:
+    """Several reports in one process: each one's files, or its one error line; exit 2 when
+    any could not be built (the others are written all the same)."""
+    from generator.commands.build import build_many
+
+    failed = 0
+    noted: set[str] = set()  # the substitute fonts are the same for every report: said once
+    for built in build_many(files, args.output or Path("out"), formats, args.edition, args.layout):
+        if built.result is None:
+            failed += 1
+            print(f"错误：{built.error}", file=sys.stderr)
+            continue
+        for note in built.result.notes:
+            if note not in noted:
+                noted.add(note)
+                print(f"提示：{note}", file=sys.stderr)
+        print(f"已生成 {built.data} → {built.out_dir}（{len(built.result.written)} 个文件）")
+        _say_moved(built.result.moved)
+    print(f"共 {len(files)} 份报告：{len(files) - failed} 份已生成" + (f"，{failed} 份有错误（见上）" if failed else ""))
+    return 2 if failed else 0
 
 
 def _say_moved(moved: list[Path]) -> None:
@@ -229,8 +254,10 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="命令", title="命令", parser_class=_Parser)
 
     build = commands.add_parser("build", help="把数据文件生成 DOCX、PDF、HTML 和 TXT", description="把数据文件生成 DOCX、PDF、HTML 和 TXT。")
-    build.add_argument("data", type=Path, help="数据文件，例如 data/2024.yaml")
-    build.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<年份>/）")
+    build.add_argument("data", type=Path, nargs="+",
+                       help="数据文件，例如 data/2024.yaml；可以写几个文件或文件夹（文件夹指其中及其子文件夹中的 <年份>.yaml），一次全部生成")
+    build.add_argument("-o", "--output", type=Path,
+                       help="输出文件夹（默认 out/<年份>/；生成几份报告时，每份写入 输出文件夹/<数据文件所在的子文件夹>/<年份>/，默认 out/）")
     build.add_argument("--format", default="docx,pdf,html,txt", help="要生成的格式，用逗号分隔（默认 docx,pdf,html,txt）")
     build.add_argument("--layout", help="版式配置的名称或文件（默认取数据中的 meta.layout，否则为 gbt9704）")
     build.add_argument("--edition", choices=("web", "formal"), default="web",

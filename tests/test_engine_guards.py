@@ -69,10 +69,10 @@ def _changed(*args, **kwargs):  # stands for a new release's version of a functi
 
 @pytest.mark.parametrize("target", _expected_targets())
 def test_justification_patch_refuses_changed_internals(target, monkeypatch):
-    from generator.writers.pdf import justify
+    from generator.writers.pdf import justify, sources
 
     owner, attribute = _owner(target)
-    assert justify.source_digest(getattr(owner, attribute)) == justify.EXPECTED_SOURCES[target]
+    assert sources.source_digest(getattr(owner, attribute)) == justify.EXPECTED_SOURCES[target]
     monkeypatch.setattr(owner, attribute, _changed)
     package = target.split(".")[0]
     with pytest.raises(EngineError, match=re.escape(f"{package} ") + r"[\d.]+ 的 " + re.escape(target)):
@@ -117,3 +117,33 @@ def test_without_cffis_private_parser_function_the_pdf_is_still_made(tmp_path):
     (pdf,) = tmp_path.glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("cffi-*.pickle"))
+
+
+def test_source_digests_are_read_again_only_when_the_file_changes(tmp_path, monkeypatch):
+    """A digest is remembered with its file's size and time; an edit of the file is read anew."""
+    import importlib.util
+
+    from generator import resources
+    from generator.writers.pdf import sources
+
+    monkeypatch.setenv(resources.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    module_file = tmp_path / "foreign.py"
+    module_file.write_text("def relied_on():\n    return 1\n", encoding="utf-8")
+
+    def load():
+        spec = importlib.util.spec_from_file_location("foreign", module_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.relied_on
+
+    first = sources.digests({"foreign.relied_on": load()})
+    assert first == {"foreign.relied_on": sources.source_digest(load())}
+    read = []
+    real_getsource = sources.inspect.getsource
+    monkeypatch.setattr(sources.inspect, "getsource", lambda f: read.append(f) or real_getsource(f))
+    assert sources.digests({"foreign.relied_on": load()}) == first and read == []
+
+    module_file.write_text("def relied_on():\n    return 2  # a new release\n", encoding="utf-8")
+    os.utime(module_file, ns=(1, 1))
+    changed = sources.digests({"foreign.relied_on": load()})
+    assert len(read) == 1 and changed != first

@@ -14,8 +14,9 @@ import pytest
 
 from generator import resources
 from generator.config import layout
+from generator.errors import EngineError
 from generator.writers import html
-from generator.writers.pdf import fonts
+from generator.writers.pdf import fontdata, fonts
 from generator.writers.pdf import startup as weasyprint_startup
 
 from .helpers import ROOT
@@ -113,6 +114,60 @@ def test_an_array_type_is_parsed_once_for_every_length(cache, monkeypatch):
         assert shown(parser.parse(text)) == shown(real.parse(text))
     assert len(parsed) == 1 and "hb_codepoint_t[1]" in parsed[0]
     assert len(weasyprint_startup._load()) == 1  # only the tree of length 1 is kept on disk
+
+
+# -- fontTools' fallbacks -------------------------------------------------------------------
+
+DEFERRED = """
+    import sys
+    from generator.writers.pdf import startup as weasyprint_startup
+    weasyprint_startup.load()
+    from weasyprint.pdf import fonts as pdf_fonts
+    lazy = sys.modules["fontTools.subset"]
+    print("varLib" if "fontTools.varLib" in sys.modules else "no varLib")
+    print("instancer stand-in gone" if "fontTools.varLib.instancer" not in sys.modules else "stand-in left")
+    print(pdf_fonts.subset.Subsetter.__module__)  # first use runs the real module
+    try:
+        pdf_fonts.instantiateVariableFont(None, {})  # not a font: the real function refuses it
+    except Exception as error:
+        print(error.__traceback__.tb_next.tb_next.tb_frame.f_code.co_filename.endswith("instancer/__init__.py"))
+    print(sys.modules["fontTools.varLib.instancer"].instantiateVariableFont.__module__)
+"""
+
+
+def test_fonttools_fallbacks_load_only_when_used(cache):
+    result = run_python(DEFERRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "no varLib", "instancer stand-in gone", "fontTools.subset", "True", "fontTools.varLib.instancer",
+    ]
+
+
+HINTS = """
+    import sys
+    import pdfplumber
+    from generator.writers.pdf import startup as weasyprint_startup
+    weasyprint = weasyprint_startup.load()
+    from weasyprint import html
+    print("deferred" if "_fazhi_deferred" in html.PH_STYLESHEET.__dict__ else "parsed")
+    print("deferred" if "_fazhi_deferred" in html.UA_STYLESHEET.__dict__ else "parsed")
+    print(html.CSS is weasyprint.CSS)
+    page = '<style>@page { size: 200px 100px; margin: 0 }</style><p align="right" style="margin: 0">x</p>'
+    for hints in (False, True):
+        weasyprint.HTML(string=page).write_pdf(sys.argv[1], presentational_hints=hints)
+        with pdfplumber.open(sys.argv[1]) as pdf:
+            print("right" if pdf.pages[0].chars[0]["x0"] > 100 else "left")
+"""
+
+
+def test_the_hints_stylesheet_is_parsed_when_first_used(cache, tmp_path):
+    """The user agent's stylesheet is parsed at import as before; the presentational hints'
+    only when a render asks for them, and then they apply (align="right" puts x at the edge)."""
+    script = tmp_path / "hints.py"
+    script.write_text(textwrap.dedent(HINTS), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "hints.pdf")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["deferred", "parsed", "True", "left", "right"]
 
 
 # -- finding the C libraries -----------------------------------------------------------------
@@ -275,3 +330,70 @@ def test_writing_a_pdf_leaves_fontconfig_file_as_it_was(document_2024, tmp_path,
     monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
     pdf.write(document_2024, layout.load(), tmp_path / "2024.pdf")
     assert "FONTCONFIG_FILE" not in os.environ
+
+
+# -- font files read only when read ----------------------------------------------------------
+
+@needs_fandol
+def test_a_fonts_bytes_read_before_subsetting_are_the_whole_face(document_2024, tmp_path, monkeypatch):
+    """Nothing is copied when a font is first used; whoever reads the bytes before the subset
+    replaces them (the fontTools subsetter would) gets the whole face, as before."""
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from generator.writers import pdf
+
+    pdf.check_engine()
+    seen: dict[str, int] = {}
+    original_clean = pdf_fonts.Font.clean
+
+    def clean(font, to_unicode, hinting):
+        assert font.__dict__[fontdata._DATA] is fontdata._UNREAD  # __init__ copied nothing
+        seen[font.family] = len(font.file_content)
+        original_clean(font, to_unicode, hinting)
+        assert len(font.file_content) < seen[font.family]  # the subset's bytes, set after the first
+
+    monkeypatch.setattr(pdf_fonts.Font, "clean", clean)
+    pdf.write(document_2024, layout.load(), tmp_path / "2024.pdf")
+    sizes = {path.stem: path.stat().st_size for path in resources.fonts_dir().glob("Fandol*.otf")}
+    assert seen and all(seen[family] == sizes[family] for family in seen), (seen, sizes)
+    assert isinstance(pdf_fonts.Font.__dict__["file_content"], property)
+
+
+def test_the_font_bytes_patch_refuses_another_weasyprint(monkeypatch):
+    from generator.writers.pdf import startup as weasyprint_startup
+
+    weasyprint_startup.load()
+    monkeypatch.setattr(fontdata, "EXPECTED_INIT", "0" * 64)
+    with pytest.raises(EngineError, match="Font.__init__"):
+        fontdata.check()
+
+
+# -- compiled page templates -----------------------------------------------------------------
+
+def test_page_templates_are_compiled_once_into_the_cache_folder(cache):
+    result = run_python(f"""
+        from generator.pipeline import open_report
+        from generator.writers import html
+        loaded = open_report(__import__("pathlib").Path({str(ROOT / "tests" / "fixtures" / "2024.yaml")!r}))
+        print(len(html.render(loaded.document, loaded.profile)) > 0)
+    """)
+    assert result.returncode == 0, result.stderr
+    compiled = sorted((cache / "jinja").glob("__jinja2_*.cache"))
+    assert len(compiled) == 2  # the page and its stylesheet
+    stamps = [path.stat().st_mtime_ns for path in compiled]
+    assert run_python(result.args[2]).returncode == 0
+    assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
+
+
+def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path, document_2024):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_python(f"""
+        from generator.pipeline import open_report
+        from generator.writers import html
+        assert html._ENV.bytecode_cache is None
+        loaded = open_report(__import__("pathlib").Path({str(ROOT / "tests" / "fixtures" / "2024.yaml")!r}))
+        print(html.render(loaded.document, loaded.profile), end="")
+    """, **{resources.CACHE_DIR_ENV: str(blocker / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == html.render(document_2024, layout.load())

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from generator import outputs
 from generator.atomic import write_all
+from generator.chinese import YEAR_FILE
 from generator.config import layout
 from generator.errors import DataError, EngineError
 from generator.pipeline.document import Document
@@ -102,3 +104,71 @@ def _write(fmt: str, document: Document, profile: layout.Profile, path: Path) ->
 
         return pdf.write(document, profile, path)
     return []
+
+
+# -- many reports in one run ----------------------------------------------------------------
+
+MAX_REPORTS = 2000  # a province's counties and departments, several years: not a whole disk
+
+
+@dataclass
+class Built:
+    """One data file of a run of many: where its report went, or the one line why not."""
+
+    data: Path
+    out_dir: Path | None = None
+    result: BuildResult | None = None
+    error: str = ""
+
+
+def data_files(named: list[Path]) -> list[Path]:
+    """The data files named; a folder stands for the <year>.yaml files in it and in its
+    subfolders (a city's districts, each in a folder of its own), in order of their paths."""
+    files: list[Path] = []
+    for path in named:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.yaml") if YEAR_FILE.fullmatch(p.name) and p.is_file())
+            if not found:
+                raise DataError(None, f"{path} 中没有 <年份>.yaml 数据文件（例如 2024.yaml）")
+            files.extend(found)
+        else:
+            files.append(path)
+        if len(files) > MAX_REPORTS:
+            raise DataError(None, f"一次最多生成 {MAX_REPORTS} 份报告；请分几次运行，或只写要生成的文件夹")
+    return list(dict.fromkeys(files))
+
+
+def build_many(files: list[Path], out_base: Path, formats: tuple[str, ...], edition_name: str = "web",
+               layout_name: str | None = None) -> Iterator[Built]:
+    """Build each data file in this process, the report of `<folder>/<year>.yaml` into
+    `out_base/<folder>/<year>/` (the folder relative to the one all files share). A file that
+    cannot be read or built is reported with its location and the others are still built;
+    two reports that would share an output folder are refused rather than mixed."""
+    from generator.pipeline import open_report
+
+    common = _common_folder(files)
+    used: dict[Path, Path] = {}
+    for data in files:
+        try:
+            loaded = open_report(data, layout_name)
+            document = edition(loaded.document, edition_name)
+            out_dir = out_base / data.resolve().parent.relative_to(common) / str(document.year)
+            if out_dir in used:
+                raise DataError(None, f"{data} 与 {used[out_dir]} 是同一年度、同一文件夹的报告，会写进同一个输出文件夹 {out_dir}；"
+                                      "请把它们放进不同的文件夹")
+            used[out_dir] = data
+            yield Built(data, out_dir, build(document, loaded.profile, out_dir, formats))
+        except (DataError, EngineError) as error:
+            yield Built(data, error=str(error))
+        except OSError as error:
+            from generator.errors import describe_os_error
+
+            yield Built(data, error=describe_os_error(error))
+
+
+def _common_folder(files: list[Path]) -> Path:
+    folders = [f.resolve().parent for f in files]
+    common = folders[0]
+    while not all(folder == common or common in folder.parents for folder in folders):
+        common = common.parent
+    return common

@@ -34,19 +34,21 @@ def check_engine() -> None:
         startup.load()
     except (ImportError, OSError) as error:
         raise EngineError(f"WeasyPrint 无法加载（{error}）：请运行 make setup；或先只生成其他格式：--format docx,html,txt") from None
-    from generator.writers.pdf import justify
+    from generator.writers.pdf import fontdata, justify
 
     justify.check()
+    fontdata.check()
 
 
 def write(document: Document, profile: Profile, path: Path) -> list[str]:
     """Write the PDF to `path`; return notes on the substitute fonts it used."""
     fonts = font_resolution.resolve(profile)
     page = html.render(document, profile, fonts)
-    from generator.writers.pdf import fetcher, justify, startup
+    from generator.writers.pdf import fetcher, fontdata, justify, startup
 
     HTML = startup.load().HTML
     justify.install()
+    fontdata.install()
     try:
         HTML(string=page, base_url=str(html.TEMPLATES_DIR), url_fetcher=fetcher.project_files()).write_pdf(
             path, font_config=_shared_font_config(), custom_metadata=True)

@@ -26,8 +26,6 @@ lines back unnoticed.
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -42,6 +40,7 @@ from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 from generator.errors import EngineError
+from generator.writers.pdf import sources
 
 WEASYPRINT_VERSION = "70.0"
 PYDYF_VERSION = "0.13.0"
@@ -93,10 +92,6 @@ def _targets() -> dict[str, Callable[..., Any]]:
     }
 
 
-def source_digest(function: Callable[..., Any]) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-
-
 def check() -> None:
     """Raise EngineError, in one line naming the package, unless WeasyPrint and pydyf are exactly
     what the patch was written for."""
@@ -107,7 +102,7 @@ def check() -> None:
                 f"PDF 的中文两端对齐补丁是为 {package} {expected} 编写的，本机装的是 {package} {versions[package]}："
                 f"请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
             )
-    changed = [name for name, function in _targets().items() if source_digest(function) != EXPECTED_SOURCES[name]]
+    changed = [name for name, digest in sources.digests(_targets()).items() if digest != EXPECTED_SOURCES[name]]
     if changed:
         package = changed[0].split(".")[0]
         raise EngineError(

@@ -1,6 +1,6 @@
 """Import WeasyPrint without the startup costs that are the same in every process.
 
-`load()` imports WeasyPrint (once per process) with three things in place:
+`load()` imports WeasyPrint (once per process) with five things in place:
 
 - Library look-up. WeasyPrint opens each C library under several names, one per platform
   (`libgobject-2.0-0`, `gobject-2.0`, …). For a name that is not a file, cffi asks
@@ -31,6 +31,14 @@
   as `hb_codepoint_t[1]`, and the tree given the length asked for. The file is only ever
   written by this module; an unreadable or unwritable cache just means parsing as before.
 
+- fontTools' fallbacks. WeasyPrint's PDF writer imports fontTools' subsetter (used only where
+  HarfBuzz's hb-subset library is missing) and its variable-font instancer (used only for
+  variable fonts): some 100 modules, about 10 % of a cold build's CPU time and 8 MB. They are
+  imported when first used instead (`deferred_font_fallbacks`).
+- The presentational-hints stylesheet. `weasyprint.html` parses it when imported (some 12 ms),
+  for `presentational_hints=True`, which the project never asks for; it is parsed on first
+  use instead (`deferred_hints_stylesheet`).
+
 fontconfig reads the project's configuration (see `fonts.fontconfig_selected`) while WeasyPrint
 is imported, so its first look at the fonts already finds the project's font folder.
 """
@@ -40,6 +48,9 @@ import copy
 import ctypes.util
 import gc
 import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
 import pickle
 import re
@@ -79,7 +90,7 @@ def load() -> ModuleType:
     gc.disable()
     try:
         install()
-        with fonts.fontconfig_selected(), quick_find_library():
+        with fonts.fontconfig_selected(), quick_find_library(), deferred_font_fallbacks(), deferred_hints_stylesheet():
             import weasyprint
     finally:
         gc.freeze()
@@ -167,6 +178,129 @@ def _save(parse_trees: dict[str, Any]) -> None:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+# -- fontTools' fallbacks -------------------------------------------------------------------
+
+# WeasyPrint's PDF writer imports these at its top, for fonts this project never embeds as they
+# are: `fontTools.subset` subsets a font when HarfBuzz's hb-subset is missing, and
+# `fontTools.varLib.instancer` turns a variable font into a static one.
+_SUBSET = "fontTools.subset"
+_INSTANCER = "fontTools.varLib.instancer"
+
+
+@contextmanager
+def deferred_font_fallbacks() -> Iterator[None]:
+    """Inside the block, importing fontTools' subsetter and variable-font instancer costs
+    nothing: `fontTools.subset` becomes a lazily executed module (it runs on first use), and
+    `fontTools.varLib.instancer` a stand-in whose `instantiateVariableFont` imports the real
+    module when it is first called. The stand-in leaves sys.modules on leaving the block."""
+    if _SUBSET not in sys.modules:
+        _install_lazy(_SUBSET)
+    stand_in = None
+    if _INSTANCER not in sys.modules:
+        stand_in = ModuleType(_INSTANCER)
+        stand_in.instantiateVariableFont = _instantiate_variable_font  # type: ignore[attr-defined]
+        sys.modules[_INSTANCER] = stand_in
+    try:
+        yield
+    finally:
+        if stand_in is not None and sys.modules.get(_INSTANCER) is stand_in:
+            del sys.modules[_INSTANCER]
+
+
+def _install_lazy(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)
+
+
+def _instantiate_variable_font(*args: Any, **kwargs: Any) -> Any:
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    return instantiateVariableFont(*args, **kwargs)
+
+
+# -- the presentational-hints stylesheet -----------------------------------------------------
+
+_HTML_MODULE = "weasyprint.html"
+
+
+@contextmanager
+def deferred_hints_stylesheet() -> Iterator[None]:
+    """While `weasyprint.html` is imported inside the block, a stylesheet it makes without a
+    counter style (the presentational hints', `PH_STYLESHEET`) is parsed when first used. The
+    user agent's stylesheets are made with the counter style they fill, which a render copies
+    before it reads the stylesheets: those are parsed at once, as before."""
+    finder = _WrappingFinder(_HTML_MODULE, _exec_with_deferred_css)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+class _WrappingFinder(importlib.abc.MetaPathFinder):
+    """Finds one module as the other finders do, and runs `exec_module` through `wrap`."""
+
+    def __init__(self, name: str, wrap: Callable[[importlib.abc.Loader, ModuleType], None]) -> None:
+        self.name, self.wrap = name, wrap
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name != self.name:
+            return None
+        for finder in sys.meta_path:
+            if finder is not self and hasattr(finder, "find_spec"):
+                spec = finder.find_spec(name, path, target)
+                if spec is not None and spec.loader is not None:
+                    spec.loader = _WrappedLoader(spec.loader, self.wrap)
+                    return spec
+        return None
+
+
+class _WrappedLoader(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader, wrap: Callable[[importlib.abc.Loader, ModuleType], None]) -> None:
+        self.loader, self.wrap = loader, wrap
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self.wrap(self.loader, module)
+
+
+def _exec_with_deferred_css(loader: importlib.abc.Loader, module: ModuleType) -> None:
+    """Run weasyprint.html with `weasyprint.CSS` standing for a class whose instances made
+    without a counter style parse their text on first use."""
+    package = sys.modules["weasyprint"]
+    css = getattr(package, "CSS")
+
+    class DeferredCSS(css):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if kwargs.get("counter_style") is None:
+                self.__dict__["_fazhi_deferred"] = (args, kwargs)
+            else:
+                css.__init__(self, *args, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            deferred = self.__dict__.pop("_fazhi_deferred", None)
+            if deferred is None:
+                raise AttributeError(name)
+            css.__init__(self, *deferred[0], **deferred[1])
+            return getattr(self, name)
+
+    setattr(package, "CSS", DeferredCSS)
+    try:
+        loader.exec_module(module)
+    finally:
+        setattr(package, "CSS", css)
+        setattr(module, "CSS", css)  # later stylesheets of weasyprint.html are made as usual
 
 
 # -- finding the C libraries -----------------------------------------------------------------
