@@ -87,6 +87,7 @@ def _check(args: argparse.Namespace) -> int:
 
     from generator.commands.build import edition
     from generator.commands.check import SEVERITY_NAMES, Finding, check_loaded, page_findings
+    from generator.config import menus
     from generator.pipeline import open_report
 
     try:
@@ -97,7 +98,8 @@ def _check(args: argparse.Namespace) -> int:
             print(json.dumps([finding.as_dict()], ensure_ascii=False, indent=2))
             return 2
         raise
-    findings = check_loaded(args.data, loaded.report, loaded.document)
+    menu = menus.load(args.menu) if args.menu else None
+    findings = check_loaded(args.data, loaded.report, loaded.document, menu=menu)
     if args.pages:
         document = edition(loaded.document, args.edition)
         findings += page_findings(document, loaded.profile, loaded.report.checks_off)
@@ -223,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="text 给人看，json 给程序读")
     check.add_argument("--pages", action="store_true", help="另外排出 PDF，检查版面：段落末行单独排在页首、末行只有一个字（多用约一秒）")
     check.add_argument("--edition", choices=("web", "formal"), default="web", help="与 --pages 同用：检查哪个版本的版面（默认 web）")
+    check.add_argument("--menu", type=Path, help="细化的报告要点文件，列出报告没有写到的要点，例如 templates/menus/example.yaml")
     check.set_defaults(run=_check)
 
     draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")

@@ -6,7 +6,6 @@ clerks who read them are.
 """
 from __future__ import annotations
 
-import datetime
 import math
 import re
 import tempfile
@@ -15,7 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
+from generator.config import bodies
 from generator.config.layout import Profile
+from generator.config.menus import Menu
 from generator.errors import DataError, Location
 from generator.pipeline import Loaded, model
 from generator.pipeline import document as doc
@@ -35,7 +36,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "schema": Rule("error", "数据文件读不进来：YAML 语法错误、未知的键、类型不对、引用了不存在的名称"),
-    "required-item": Rule("error", "规定要求报告的五项内容中，有一项没有任何章节承担（第5项只作提示）"),
+    "required-item": Rule("error", "报告主体种类（meta.body）要求报告的事项中，有一项没有任何章节承担（严重程度由事项规定）"),
     "rate-mismatch": Rule("error", "直接填写的比率与按分子分母算出的值相差超出舍入误差"),
     "part-exceeds-whole": Rule("error", "一个数字大于数据中注明它不能超过的数字"),
     "percent-over-100": Rule("error", "不可能超过100%的百分比超过了100%"),
@@ -43,7 +44,9 @@ RULES: dict[str, Rule] = {
     "year-mismatch": Rule("warning", "正文中的年份与报告年度对不上（工作安排应为下一年，考核反馈应为上一年）"),
     "year-literal": Rule("note", "报告年度或相邻年度直接写成了数字，而不是 {{ year }}"),
     "document-year": Rule("note", "文件名称《》或文号〔〕中的年份写成了 {{ year }}，会随报告年度变化"),
-    "publication-late": Rule("warning", "公开日期晚于次年4月1日"),
+    "publication-late": Rule("warning", "公开日期晚于报告主体种类的公开期限（一般为次年4月1日）"),
+    "report-late": Rule("warning", "落款的成文日期晚于报告主体种类的报送期限（如政府部门为次年3月1日）"),
+    "recipient-missing": Rule("note", "正式公文没有写主送或抄送机关（给出这类主体通常的主送、抄送机关）"),
     "date-form": Rule("warning", "日期没有写成“2025年3月25日”的形式"),
     "halfwidth-punctuation": Rule("warning", "中文旁边用了半角的 , ; : ( ) ?（GB/T 15834）"),
     "heading-punctuation": Rule("warning", "独占一行的标题以“。”结尾，或接排标题以“，、；”结尾"),
@@ -57,6 +60,7 @@ RULES: dict[str, Rule] = {
     "unchanged-paragraph": Rule("warning", "段落除年份和数字外与上一年度一字不差"),
     "promise-unreported": Rule("note", "上年报告中的下一年度工作安排，本年度报告没有写到落实情况"),
     "last-year-unreadable": Rule("note", "同一目录下上一年度的数据文件读不进来，未能与上年比较"),
+    "menu-item": Rule("note", "check --menu 给出的细化要点中，报告没有写到的要点"),
     "page-widow": Rule("warning", "排版后段落的最后一行单独排在页首（check --pages）"),
     "page-short-line": Rule("note", "排版后段落的最后一行只有一个字（check --pages）"),
 }
@@ -101,12 +105,15 @@ def check(path: Path) -> list[Finding]:
     return check_loaded(path, report, document)
 
 
-def check_loaded(path: Path, report: model.Report, document: doc.Document, previous: Loaded | None = None) -> list[Finding]:
+def check_loaded(path: Path, report: model.Report, document: doc.Document, previous: Loaded | None = None, menu: Menu | None = None) -> list[Finding]:
     """The findings for a data file its caller has already loaded and resolved. `previous` is
-    last year's report when the caller has it loaded; otherwise <year−1>.yaml beside `path` is read."""
+    last year's report when the caller has it loaded; otherwise <year−1>.yaml beside `path` is read.
+    `menu` is a finer checklist of points (check --menu)."""
     values = evaluate(report.figures, report.meta.year)
     findings = [
         *_required_items(report),
+        *_deadlines(report),
+        *_recipients(report),
         *_figures(report, values, document),
         *_years(report, document),
         *_document_years(report),
@@ -114,6 +121,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_wrapping_quotes(report),
         *_typed_placeholders(report),
         *_last_year(path, report, document, values, previous),
+        *(_menu_points(report, document, menu) if menu else ()),
     ]
     findings = [f for f in findings if f.rule not in report.checks_off]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
@@ -207,16 +215,83 @@ def _shown(value: FigureValue) -> str:
 # -- rules ---------------------------------------------------------------------------------
 
 
+def _kind(report: model.Report) -> bodies.KindSpec:
+    """The kind of body that writes the report (meta.body), as templates/bodies.yaml and the
+    bodies.yaml beside the data file describe it."""
+    return bodies.load(report.source.path.parent if report.source else None)[report.meta.body]
+
+
 def _required_items(report: model.Report) -> Iterator[Finding]:
-    covered = {item for block in model.walk(report.body) if isinstance(block, model.Section) for item in block.covers}
+    """Each item the body's kind must report, covered by a section's `covers:`; a section whose
+    title names the item (its keywords) is pointed at."""
+    sections = [block for block in model.walk(report.body) if isinstance(block, model.Section)]
+    covered = {item for section in sections for item in section.covers}
     where = _body_location(report)
-    for key, item in model.REGULATION_ITEMS.items():
-        if key not in covered:
+    kind = _kind(report)
+    for key, item in kind["items"].items():
+        if key in covered:
+            continue
+        titled = next((s for s in sections if not s.covers and any(w in s.title.template for w in item["keywords"])), None)
+        advice = (f"“{_shorten(titled.title.template.strip(), 30)}”一节像是写这一项：给它加上 covers: {key}" if titled
+                  else f"在报告这项内容的章节加上 covers: {key}，或补写这一节")
+        if report.meta.body != bodies.DEFAULT_KIND:
+            advice += f"（{kind['name']}要报告的事项，见 templates/bodies.yaml 中的“{report.meta.body}”）"
+        yield Finding(
+            "required-item", titled.location if titled else where, f"没有哪一节承担“{item['label']}”",
+            advice=advice, severity=item["severity"],
+        )
+
+
+def _deadlines(report: model.Report) -> Iterator[Finding]:
+    """The 成文日期 (落款) and the publication date against the deadlines of the body's kind."""
+    kind, year, meta = _kind(report), report.meta.year, report.meta
+    dated = (("report", "report-late", "成文日期（落款日期）", meta.signature.date if meta.signature else None, "signature"),
+             ("publish", "publication-late", "公开日期", meta.published.date if meta.published else None, "published"))
+    for which, rule, what, day, key in dated:
+        limit = bodies.due(kind, which, year)
+        if day is not None and day > limit:
+            offset = report.source.text.find(key) if report.source else -1
             yield Finding(
-                "required-item", where, f"没有哪一节承担“{item}”",
-                advice=f"在报告这项内容的章节加上 covers: {key}，或补写这一节",
-                severity="note" if key == "其他情况" else "",
+                rule, report.source.location_of(offset) if report.source and offset >= 0 else None,
+                f"{what}为{chinese_date(day)}，晚于{chinese_date(limit)}",
+                advice=f"{kind['name']}的报告应在次年{kind['deadlines'][which]}前{'报送' if which == 'report' else '公开'}（templates/bodies.yaml 中“{meta.body}”的 deadlines；"  # type: ignore[literal-required]
+                       "本地另有规定时写在数据文件旁的 bodies.yaml 中）",
             )
+
+
+def _recipients(report: model.Report) -> Iterator[Finding]:
+    """A formal edition without 主送 or 抄送: the kind's defaults, for the clerk to write in."""
+    formal = report.meta.formal
+    if formal is None or (formal.recipient and formal.cc):
+        return
+    recipients, cc = bodies.names(_kind(report), report.meta.region)
+    missing = [f"主送 recipient: {'，'.join(recipients)}：" for _ in (1,) if not formal.recipient and recipients]
+    missing += [f"抄送 cc: [{', '.join(cc)}]" for _ in (1,) if not formal.cc and cc]
+    if missing:
+        offset = report.source.text.find("formal") if report.source else -1
+        yield Finding(
+            "recipient-missing", report.source.location_of(offset) if report.source and offset >= 0 else None,
+            f"正式公文没有写{'和'.join(m[:2] for m in missing)}机关",
+            advice=f"{report.meta.body}通常报送：" + "；".join(missing) + "（在 meta.formal 中按实际写明）",
+        )
+
+
+def _menu_points(report: model.Report, document: doc.Document, menu: Menu) -> Iterator[Finding]:
+    """Each point of the menu whose keywords the report never uses: looked for in the sections
+    that cover the point's item, or in the whole text when no section covers it."""
+    blocks = list(_blocks(document))
+    everything = "".join(text for _, text in blocks)
+    for item, points in menu.items.items():
+        covering = [(block, text) for block, text in blocks if item in getattr(block, "covers", frozenset())]
+        corpus = "".join(text for _, text in covering) if covering else everything
+        where = covering[0][0].location if covering else _body_location(report)
+        for point in points:
+            if not any(word in corpus for word in point["keywords"]):
+                place = f"承担“{item}”的章节" if covering else "报告"
+                yield Finding(
+                    "menu-item", where, f"{menu.name}中“{item}”之下的要点“{point['label']}”，{place}中没有写到",
+                    advice=f"写上这方面的情况（检查找的词：{'、'.join(point['keywords'])}）；本年度确无此项工作的，可在不足和原因中说明",
+                )
 
 
 def _figures(report: model.Report, values: dict[str, FigureValue], document: doc.Document) -> Iterator[Finding]:
@@ -311,9 +386,6 @@ def _years(report: model.Report, document: doc.Document) -> Iterator[Finding]:
         for match in _YEAR.finditer(written.template):
             if abs(int(match.group(1)) - year) <= 1 and not _inside(match.start(), named):
                 yield Finding("year-literal", written.location_of(match.group(0)), f"年份“{match.group(1)}”直接写成了数字", sentence_at(written.template, match.start()), "写成 {{ year }}、{{ year - 1 }} 或 {{ year + 1 }}，明年起草时会自动顺延")
-    published = report.meta.published
-    if published and published.date > datetime.date(year + 1, 4, 1):
-        yield Finding("publication-late", report.source.location_of(report.source.text.find("published")) if report.source else None, f"公开日期为{chinese_date(published.date)}，晚于{year + 1}年4月1日", advice="规定要求在每年4月1日前公开上一年度的报告")
 
 
 _YEAR_EXPRESSION = re.compile(r"\{\{-?\s*year\s*(?:([+-])\s*(\d{1,4})\s*)?-?\}\}")

@@ -16,12 +16,12 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.chinese import YEAR_FILE, did_you_mean
+from generator.config import bodies
 from generator.errors import DataError
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import LARGEST
 from generator.pipeline.model import (
     NUMBERING_STYLES,
-    REGULATION_ITEMS,
     TEXT_NAMES,
     Attachment,
     Block,
@@ -68,6 +68,7 @@ def _spaced(what: str) -> str:
 class _Reader:
     def __init__(self, source: Source) -> None:
         self.source = source
+        self.items: tuple[str, ...] = ()  # what `covers:` may name: the items of meta.body's kind
 
     # -- generic shapes -------------------------------------------------------------------
 
@@ -235,8 +236,9 @@ class _Reader:
             node,
             "meta",
             ("year", "region", "issuer", "title"),
-            ("recipient", "web", "published", "signature", "layout", "formal"),
+            ("recipient", "web", "published", "signature", "layout", "formal", "body"),
         )
+        body = self.body(f["body"]) if "body" in f else bodies.DEFAULT_KIND
         title_node = f["title"]
         title: tuple[Text, ...]
         if isinstance(title_node, ScalarNode):
@@ -273,7 +275,14 @@ class _Reader:
             signature=signature,
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
+            body=body,
         )
+
+    def body(self, node: Node) -> str:
+        """meta.body: a kind of templates/bodies.yaml or of the bodies.yaml beside the data file."""
+        kinds = bodies.load(self.source.path.parent)
+        self.items = tuple(kinds[self.choice(node, "meta.body", tuple(kinds))]["items"])
+        return str(node.value)
 
     def year(self, node: Node) -> int:
         """The report year, which a file named <year>.yaml must agree with."""
@@ -424,7 +433,9 @@ class _Reader:
 
     def covers(self, node: Node) -> tuple[str, ...]:
         items = [node] if isinstance(node, ScalarNode) else self.sequence(node, "covers")
-        return tuple(self.choice(item, "covers", tuple(REGULATION_ITEMS)) for item in items)
+        if not self.items:
+            self.items = tuple(bodies.load(self.source.path.parent)[bodies.DEFAULT_KIND]["items"])
+        return tuple(self.choice(item, "covers", self.items) for item in items)
 
     def attachment(self, node: Node) -> Attachment:
         f = self.mapping(node, "附件", ("title",), ("body",))
