@@ -134,6 +134,18 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_bodies(args: argparse.Namespace) -> int:
+    from generator.commands.compare_bodies import compare_bodies
+    from generator.pipeline import open_report
+
+    loaded = [open_report(path) for path in args.data]
+    table, written = compare_bodies(loaded, loaded[0].profile, args.output or Path("out") / str(loaded[0].report.meta.year))
+    print(table, end="")
+    for path in written:
+        print(f"已写入 {path}")
+    return 0
+
+
 def _diff(args: argparse.Namespace) -> int:
     from generator.commands.diff import diff
     from generator.pipeline import open_report
@@ -238,6 +250,12 @@ def parser() -> argparse.ArgumentParser:
     compare.add_argument("this", type=Path, help="本年度的数据，例如 data/2025.yaml")
     compare.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<本年度>/）")
     compare.set_defaults(run=_compare)
+
+    bodies = commands.add_parser("compare-bodies", help="同一年度几个单位（部门、乡镇）的数据对照：屏幕表格、CSV 和 DOCX",
+                                 description="把同一年度几个单位（政府部门、乡镇街道等）的数据文件中的全部数字排成一张对照表：屏幕表格、CSV 和 DOCX。")
+    bodies.add_argument("data", type=Path, nargs="+", help="各单位同一年度的数据文件，例如 部门/市场监管局-2024.yaml 乡镇/某某镇-2024.yaml")
+    bodies.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<年度>/）")
+    bodies.set_defaults(run=_compare_bodies)
 
     diff = commands.add_parser("diff", help="本年度报告与上年度的修订对照稿（Word 修订）和网页", description="本年度报告与上年度相比的修订对照稿：DOCX 中每处改动都是 Word 修订，另附网页版。")
     diff.add_argument("old", type=Path, help="上一年度的数据，例如 data/2024.yaml")
