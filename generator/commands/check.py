@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
     "unchanged-figure": Rule("warning", "数字与上一年度的数据相同"),
     "unchanged-paragraph": Rule("warning", "段落除年份和数字外与上一年度一字不差"),
     "promise-unreported": Rule("note", "上年报告中的下一年度工作安排，本年度报告没有写到落实情况"),
+    "shortfall-unreported": Rule("note", "上年报告指出的不足，本年度报告没有写到整改或改进的情况"),
     "last-year-unreadable": Rule("note", "同一目录下上一年度的数据文件读不进来，未能与上年比较"),
     "menu-item": Rule("note", "check --menu 给出的细化要点中，报告没有写到的要点"),
     "page-widow": Rule("warning", "排版后段落的最后一行单独排在页首（check --pages）"),
@@ -520,6 +521,7 @@ def _last_year(path: Path, report: model.Report, document: doc.Document, values:
     if before is not None:
         yield from _unchanged_paragraphs(report, document, *before)
         yield from _promises(report, before[0])
+        yield from _shortfalls(report, before[0])
 
 
 def _unchanged_figures(report: model.Report, values: dict[str, FigureValue], previous: model.Report | None) -> Iterator[Finding]:
@@ -656,27 +658,116 @@ def _reported(promise: str, corpus: str) -> bool:
 
 
 def _promises(report: model.Report, previous: model.Report) -> Iterator[Finding]:
-    """Last year's plans for this year, each looked for in this year's text outside its own plans."""
+    """Last year's plans for this year, each looked for in this year's text outside its own plans;
+    a campaign or document a plan names must be named again."""
     plans = list(_plan_sections(previous.body))
     if not plans:
         return
     current_plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
-    corpus = "|".join(
-        text.template for block in report.all_blocks() if id(block) not in current_plans for text in model.texts(block)
-    )
-    corpus = _EXPRESSION.sub("|", corpus)
+    corpus, named = _corpus(report, current_plans)
     achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
     where = achievements.location if achievements and achievements.location else _body_location(report)
     last = previous.meta.year
     for section in plans:
         for name, text in _promised(section):
-            if not _reported(text, corpus):
-                shown = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), text.strip())
-                name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
-                yield Finding(
-                    "promise-unreported", where, f"{last}年报告安排的“{name}”，本年度报告没有写到落实情况",
-                    _shorten(shown, 80), "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
-                )
+            missing = _unnamed(text, last, named)
+            if _reported(text, corpus) and not missing:
+                continue
+            shown = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), text.strip())
+            name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
+            dropped = f"，没有再提到{'、'.join(f'“{n.translate(_INNER_QUOTES)}”' for n in missing)}" if missing else ""
+            yield Finding(
+                "promise-unreported", where, f"{last}年报告安排的“{name}”，本年度报告没有写到落实情况{dropped}",
+                _shorten(shown, 80), "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
+            )
+
+
+def _corpus(report: model.Report, left_out: set[int]) -> tuple[str, str]:
+    """This year's text outside the blocks `left_out`: with every expression a break (for key
+    words), and with the years written out (for the names of campaigns and documents)."""
+    templates = "|".join(text.template for block in report.all_blocks() if id(block) not in left_out for text in model.texts(block))
+    with_years = _EXPRESSION.sub("|", _YEAR_EXPRESSION.sub(lambda m: _plain_year(m.group(0), report.meta.year), templates))
+    return _EXPRESSION.sub("|", templates), with_years
+
+
+# A named campaign (…三年行动, …专项行动), a quoted name (“放管服”) or a document (《…》): general
+# words around it (行政执法, 规范) do not answer for it, only its name does.
+_CAMPAIGN_WORD = "(?:[一二三四五两]年行动|专项行动|专项整治(?:行动)?|专项治理|攻坚行动|集中行动|提升行动|行动计划)"
+_CAMPAIGN = re.compile(f"[{HAN}]{{2,30}}?{_CAMPAIGN_WORD}")
+_QUOTED_NAME = re.compile(r"“([^“”]{2,30})”|《([^《》]{2,60})》")
+# What a plan says it will do with a campaign, not part of the campaign's name.
+_CAMPAIGN_VERBS = re.compile(r"^(?:深入|持续|扎实|继续|全面|认真|组织|着力|巩固|启动|开展|实施|推进|推动|落实|做好|抓好|部署|深化|完成|聚焦|围绕|通过|依托|以)+")
+
+
+def _names(text: str) -> list[str]:
+    """The campaigns, quoted names and documents a text names, as they must be written again."""
+    campaigns = [_CAMPAIGN_VERBS.sub("", match.group(0)) for match in _CAMPAIGN.finditer(text)]
+    found = [name for name in campaigns if not re.fullmatch(f"[{HAN}]?{_CAMPAIGN_WORD}", name)]  # not 开展专项行动
+    found += [match.group(1) or f"《{match.group(2)}》" for match in _QUOTED_NAME.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def _unnamed(promise: str, year: int, corpus: str) -> list[str]:
+    """The names in last year's `promise` (years of `year`'s report written out) that `corpus` lacks."""
+    plain = _EXPRESSION.sub("|", _YEAR_EXPRESSION.sub(lambda m: _plain_year(m.group(0), year), promise))
+    return [name for name in _names(plain) if "|" not in name and name not in corpus]
+
+
+def _shortfall_sections(blocks: tuple[model.Block, ...]) -> Iterator[model.Section]:
+    for block in blocks:
+        if isinstance(block, model.Section):
+            if "不足原因" in block.covers:
+                yield block
+            elif not block.covers:
+                yield from _shortfall_sections(block.body)
+
+
+def _shortfalls(report: model.Report, previous: model.Report) -> Iterator[Finding]:
+    """Last year's 不足, each looked for in this year's text outside its own 不足: what was done
+    about it. One only repeated among this year's 不足 is still open."""
+    sections = list(_shortfall_sections(previous.body))
+    if not sections:
+        return
+    current = {id(block) for section in _shortfall_sections(report.body) for block in (section, *model.walk(section.body))}
+    current |= {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
+    corpus, named = _corpus(report, current)
+    achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
+    where = achievements.location if achievements and achievements.location else _body_location(report)
+    last = previous.meta.year
+    for section in sections:
+        for name, said, text in _weaknesses(section):
+            missing = _unnamed(text, last, named)
+            if _reported(text, corpus) and not missing:
+                continue
+            name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
+            yield Finding(
+                "shortfall-unreported", where, f"{last}年报告指出的不足“{name}”，本年度报告没有写到整改或改进的情况",
+                _shorten(_EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), said.strip()), 80),
+                "在举措成效中写明针对这项不足做了什么；仍未解决的，在本年度的不足和原因中说明",
+            )
+
+
+def _weaknesses(section: model.Section) -> Iterator[tuple[str, str, str]]:
+    """Each 不足 of a section as (short name, what it says, text to match: with its title): a
+    sub-section with a title that names it, or an item of a list.
+    Sub-sections that report on something else (考核反馈问题整改情况) are not 不足."""
+    for block in section.body:
+        if isinstance(block, model.Section):
+            title = block.title.template
+            if "整改" in title or "反馈" in title:
+                continue
+            inner = [b for b in block.body if isinstance(b, model.Section)]
+            if inner:
+                yield from _weaknesses(block)
+            else:
+                text = "".join(t.template for b in model.walk(block.body) for t in model.texts(b))
+                yield _shorten(title.strip(), 24), text, title + text
+        elif isinstance(block, model.Paragraph):
+            if block.items:
+                yield from ((_first_clause(item.template), item.template, item.template) for item in block.items)
+            elif block.text:
+                parts = _ENUMERATED.split(block.text.template)
+                yield from ((_first_clause(p), p, p) for p in parts[1:] if p.strip())
 
 
 _INNER_QUOTES = str.maketrans("“”", "‘’")  # quotes inside quotes (GB/T 15834)
