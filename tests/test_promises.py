@@ -100,3 +100,17 @@ def test_last_years_shortfalls_stay_open_until_a_report_answers_them(tmp_path):
     answered = repeated.replace("印发《法治政府建设工作要点》，", "印发《法治政府建设工作要点》，为乡镇司法所充实人员12名，基层法治力量明显增强；")
     noted = [f.message for f in findings_for(tmp_path, answered) if f.rule == "shortfall-unreported"]
     assert noted == ["2024年报告指出的不足“行政执法监督平台建设滞后”，本年度报告没有写到整改或改进的情况"]
+
+
+def test_a_shortfall_left_open_last_year_stays_open_until_answered(tmp_path):
+    """2023 names two 不足; 2024 repeats one among its own 不足 and answers the other; 2025
+    says nothing about either: the one never answered is noted since 2023, once."""
+    findings_for(tmp_path, with_shortfalls(last_year_of(CLEAN)).replace("year: 2024", "year: 2023").replace("date: 2025-03-20", "date: 2024-03-20"), "2023.yaml")
+    answered = "印发《法治政府建设工作要点》，建成行政执法监督平台，执法数据实现互联共享；"
+    last_year = with_shortfalls(last_year_of(CLEAN)).replace("印发《法治政府建设工作要点》，", answered)
+    findings_for(tmp_path, last_year.replace("          - 行政执法监督平台建设滞后，执法数据未能互联共享。\n", ""), "2024.yaml")
+    noted = [f.message for f in findings_for(tmp_path, CLEAN) if f.rule == "shortfall-unreported"]
+    assert noted == ["2023年报告指出的不足“基层法治力量薄弱”，2024年和本年度报告都没有写到整改或改进的情况"]
+    # Answered this year: closed.
+    closed = CLEAN.replace("印发《法治政府建设工作要点》，", "为乡镇司法所充实人员12名，基层法治力量明显增强；印发《法治政府建设工作要点》，")
+    assert [f for f in findings_for(tmp_path, closed) if f.rule == "shortfall-unreported"] == []

@@ -520,8 +520,17 @@ def _last_year(path: Path, report: model.Report, document: doc.Document, values:
     yield from _unchanged_figures(report, values, before[0] if before else None)
     if before is not None:
         yield from _unchanged_paragraphs(report, document, *before)
-        yield from _promises(report, before[0])
-        yield from _shortfalls(report, before[0])
+        yield from _follow_up(report, before[0], _older(path, last - 1))
+
+
+def _older(path: Path, year: int) -> model.Report | None:
+    """The report of the year before last beside the file, for what stayed open; one that does
+    not load is left out (checking that year's own file names its mistakes)."""
+    older = path.with_name(f"{year}{path.suffix}")
+    try:
+        return load(older) if older.is_file() else None
+    except (DataError, OSError):
+        return None
 
 
 def _unchanged_figures(report: model.Report, values: dict[str, FigureValue], previous: model.Report | None) -> Iterator[Finding]:
@@ -657,28 +666,72 @@ def _reported(promise: str, corpus: str) -> bool:
     return covered >= 0.3 * total or longest >= 6
 
 
-def _promises(report: model.Report, previous: model.Report) -> Iterator[Finding]:
-    """Last year's plans for this year, each looked for in this year's text outside its own plans;
-    a campaign or document a plan names must be named again."""
-    plans = list(_plan_sections(previous.body))
-    if not plans:
-        return
-    current_plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
-    corpus, named = _corpus(report, current_plans)
+@dataclass(frozen=True)
+class _Promise:
+    """An item a report leaves open for the next one: a plan, or a 不足 to be worked on."""
+
+    rule: str  # promise-unreported or shortfall-unreported
+    name: str  # short name for the note
+    text: str  # what is matched against the later report (a 不足 with its title)
+    said: str  # the sentence shown
+    year: int  # the year of the report that made it
+
+
+def _promises_of(report: model.Report) -> Iterator[_Promise]:
+    for section in _plan_sections(report.body):
+        for name, text in _promised(section):
+            yield _Promise("promise-unreported", name, text, text, report.meta.year)
+    for section in _shortfall_sections(report.body):
+        for name, said, text in _weaknesses(section):
+            yield _Promise("shortfall-unreported", name, text, said, report.meta.year)
+
+
+class _Answers:
+    """A report's text as it answers earlier promises: plans are answered outside its own plans,
+    不足 outside its own plans and 不足 (repeating them answers nothing)."""
+
+    def __init__(self, report: model.Report) -> None:
+        plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
+        shortfalls = {id(block) for section in _shortfall_sections(report.body) for block in (section, *model.walk(section.body))}
+        self.corpora = {"promise-unreported": _corpus(report, plans), "shortfall-unreported": _corpus(report, plans | shortfalls)}
+
+    def missing(self, promise: _Promise) -> list[str] | None:
+        """None when the promise is answered; else the names it gave that are not named again."""
+        words, named = self.corpora[promise.rule]
+        missing = _unnamed(promise.text, promise.year, named)
+        return None if _reported(promise.text, words) and not missing else missing
+
+
+def _follow_up(report: model.Report, previous: model.Report, older: model.Report | None) -> Iterator[Finding]:
+    """Last year's plans and 不足, each looked for in this year's text; a campaign or document a
+    plan names must be named again. Those of the year before that which last year's report left
+    open stay open until this one answers them."""
+    answers = _Answers(report)
     achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
     where = achievements.location if achievements and achievements.location else _body_location(report)
-    last = previous.meta.year
-    for section in plans:
-        for name, text in _promised(section):
-            missing = _unnamed(text, last, named)
-            if _reported(text, corpus) and not missing:
-                continue
-            shown = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), text.strip())
-            name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
+    open_items = [(promise, "") for promise in _promises_of(previous)]
+    if older is not None:
+        earlier = _Answers(previous)
+        still = [(promise, f"{previous.meta.year}年和") for promise in _promises_of(older) if earlier.missing(promise) is not None]
+        repeated = {(promise.rule, promise.name) for promise, _ in still}  # named once, since the year it was made
+        open_items = still + [item for item in open_items if (item[0].rule, item[0].name) not in repeated]
+    for promise, also in open_items:
+        missing = answers.missing(promise)
+        if missing is None:
+            continue
+        name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), promise.year), promise.name).translate(_INNER_QUOTES)
+        said = _shorten(_EXPRESSION.sub(lambda m: _plain_year(m.group(0), promise.year), promise.said.strip()), 80)
+        both = "都" if also else ""
+        if promise.rule == "promise-unreported":
             dropped = f"，没有再提到{'、'.join(f'“{n.translate(_INNER_QUOTES)}”' for n in missing)}" if missing else ""
             yield Finding(
-                "promise-unreported", where, f"{last}年报告安排的“{name}”，本年度报告没有写到落实情况{dropped}",
-                _shorten(shown, 80), "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
+                promise.rule, where, f"{promise.year}年报告安排的“{name}”，{also}本年度报告{both}没有写到落实情况{dropped}",
+                said, "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
+            )
+        else:
+            yield Finding(
+                promise.rule, where, f"{promise.year}年报告指出的不足“{name}”，{also}本年度报告{both}没有写到整改或改进的情况",
+                said, "在举措成效中写明针对这项不足做了什么；仍未解决的，在本年度的不足和原因中说明",
             )
 
 
@@ -720,31 +773,6 @@ def _shortfall_sections(blocks: tuple[model.Block, ...]) -> Iterator[model.Secti
                 yield block
             elif not block.covers:
                 yield from _shortfall_sections(block.body)
-
-
-def _shortfalls(report: model.Report, previous: model.Report) -> Iterator[Finding]:
-    """Last year's 不足, each looked for in this year's text outside its own 不足: what was done
-    about it. One only repeated among this year's 不足 is still open."""
-    sections = list(_shortfall_sections(previous.body))
-    if not sections:
-        return
-    current = {id(block) for section in _shortfall_sections(report.body) for block in (section, *model.walk(section.body))}
-    current |= {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
-    corpus, named = _corpus(report, current)
-    achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
-    where = achievements.location if achievements and achievements.location else _body_location(report)
-    last = previous.meta.year
-    for section in sections:
-        for name, said, text in _weaknesses(section):
-            missing = _unnamed(text, last, named)
-            if _reported(text, corpus) and not missing:
-                continue
-            name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
-            yield Finding(
-                "shortfall-unreported", where, f"{last}年报告指出的不足“{name}”，本年度报告没有写到整改或改进的情况",
-                _shorten(_EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), said.strip()), 80),
-                "在举措成效中写明针对这项不足做了什么；仍未解决的，在本年度的不足和原因中说明",
-            )
 
 
 def _weaknesses(section: model.Section) -> Iterator[tuple[str, str, str]]:
