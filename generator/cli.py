@@ -119,6 +119,7 @@ def _check(args: argparse.Namespace) -> int:
 
     from generator.commands.build import edition
     from generator.commands.check import SEVERITY_NAMES, Finding, check_loaded, page_findings
+    from generator.config import menus
     from generator.pipeline import open_report
 
     try:
@@ -129,7 +130,8 @@ def _check(args: argparse.Namespace) -> int:
             print(json.dumps([finding.as_dict()], ensure_ascii=False, indent=2))
             return 2
         raise
-    findings = check_loaded(args.data, loaded.report, loaded.document)
+    menu = menus.load(args.menu) if args.menu else None
+    findings = check_loaded(args.data, loaded.report, loaded.document, menu=menu)
     if args.pages:
         document = edition(loaded.document, args.edition)
         findings += page_findings(document, loaded.profile, loaded.report.checks_off)
@@ -163,6 +165,18 @@ def _compare(args: argparse.Namespace) -> int:
     for path in written:
         print(f"已写入 {path}")
     _say_moved(moved)
+    return 0
+
+
+def _compare_bodies(args: argparse.Namespace) -> int:
+    from generator.commands.compare_bodies import compare_bodies
+    from generator.pipeline import open_report
+
+    loaded = [open_report(path) for path in args.data]
+    table, written = compare_bodies(loaded, loaded[0].profile, args.output or Path("out") / str(loaded[0].report.meta.year))
+    print(table, end="")
+    for path in written:
+        print(f"已写入 {path}")
     return 0
 
 
@@ -269,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="text 给人看，json 给程序读")
     check.add_argument("--pages", action="store_true", help="另外排出 PDF，检查版面：段落末行单独排在页首、末行只有一个字（多用约一秒）")
     check.add_argument("--edition", choices=("web", "formal"), default="web", help="与 --pages 同用：检查哪个版本的版面（默认 web）")
+    check.add_argument("--menu", type=Path, help="细化的报告要点文件，列出报告没有写到的要点，例如 templates/menus/example.yaml")
     check.set_defaults(run=_check)
 
     draft = commands.add_parser("draft", help="由上一年度的数据文件起草新一年的数据文件", description="由最近一个较早年度的数据文件起草新一年的数据文件；已存在的文件绝不覆盖。")
@@ -281,6 +296,12 @@ def parser() -> argparse.ArgumentParser:
     compare.add_argument("this", type=Path, help="本年度的数据，例如 data/2025.yaml")
     compare.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<本年度>/）")
     compare.set_defaults(run=_compare)
+
+    bodies = commands.add_parser("compare-bodies", help="同一年度几个单位（部门、乡镇）的数据对照：屏幕表格、CSV 和 DOCX",
+                                 description="把同一年度几个单位（政府部门、乡镇街道等）的数据文件中的全部数字排成一张对照表：屏幕表格、CSV 和 DOCX。")
+    bodies.add_argument("data", type=Path, nargs="+", help="各单位同一年度的数据文件，例如 部门/市场监管局-2024.yaml 乡镇/某某镇-2024.yaml")
+    bodies.add_argument("-o", "--output", type=Path, help="输出文件夹（默认 out/<年度>/）")
+    bodies.set_defaults(run=_compare_bodies)
 
     diff = commands.add_parser("diff", help="本年度报告与上年度的修订对照稿（Word 修订）和网页", description="本年度报告与上年度相比的修订对照稿：DOCX 中每处改动都是 Word 修订，另附网页版。")
     diff.add_argument("old", type=Path, help="上一年度的数据，例如 data/2024.yaml")

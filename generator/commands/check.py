@@ -6,7 +6,6 @@ clerks who read them are.
 """
 from __future__ import annotations
 
-import datetime
 import math
 import re
 import tempfile
@@ -16,8 +15,9 @@ from typing import Iterator
 
 from generator import advice
 from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date, width_chars
-from generator.config import layout
+from generator.config import bodies, layout
 from generator.config.layout import Profile, type_area_mm
+from generator.config.menus import Menu
 from generator.errors import DataError, Location
 from generator.pipeline import Loaded, model
 from generator.pipeline import document as doc
@@ -37,7 +37,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "schema": Rule("error", "数据文件读不进来：YAML 语法错误、未知的键、类型不对、引用了不存在的名称"),
-    "required-item": Rule("error", "规定要求报告的五项内容中，有一项没有任何章节承担（第5项只作提示）"),
+    "required-item": Rule("error", "报告主体种类（meta.body）要求报告的事项中，有一项没有任何章节承担（严重程度由事项规定）"),
     "rate-mismatch": Rule("error", "直接填写的比率与按分子分母算出的值相差超出舍入误差"),
     "part-exceeds-whole": Rule("error", "一个数字大于数据中注明它不能超过的数字"),
     "percent-over-100": Rule("error", "不可能超过100%的百分比超过了100%"),
@@ -45,7 +45,9 @@ RULES: dict[str, Rule] = {
     "year-mismatch": Rule("warning", "正文中的年份与报告年度对不上（工作安排应为下一年，考核反馈应为上一年）"),
     "year-literal": Rule("note", "报告年度或相邻年度直接写成了数字，而不是 {{ year }}"),
     "document-year": Rule("note", "文件名称《》或文号〔〕中的年份写成了 {{ year }}，会随报告年度变化"),
-    "publication-late": Rule("warning", "公开日期晚于次年4月1日"),
+    "publication-late": Rule("warning", "公开日期晚于报告主体种类的公开期限（一般为次年4月1日）"),
+    "report-late": Rule("warning", "落款的成文日期晚于报告主体种类的报送期限（如政府部门为次年3月1日）"),
+    "recipient-missing": Rule("note", "正式公文没有写主送或抄送机关（给出这类主体通常的主送、抄送机关）"),
     "date-form": Rule("warning", "日期没有写成“2025年3月25日”的形式"),
     "halfwidth-punctuation": Rule("warning", "中文旁边用了半角的 , ; : ( ) ?（GB/T 15834）"),
     "title-short-line": Rule("warning", "标题（含附件标题）排版后有一行只有一个字"),
@@ -60,7 +62,9 @@ RULES: dict[str, Rule] = {
     "unchanged-figure": Rule("warning", "数字与上一年度的数据相同"),
     "unchanged-paragraph": Rule("warning", "段落除年份和数字外与上一年度一字不差"),
     "promise-unreported": Rule("note", "上年报告中的下一年度工作安排，本年度报告没有写到落实情况"),
+    "shortfall-unreported": Rule("note", "上年报告指出的不足，本年度报告没有写到整改或改进的情况"),
     "last-year-unreadable": Rule("note", "同一目录下上一年度的数据文件读不进来，未能与上年比较"),
+    "menu-item": Rule("note", "check --menu 给出的细化要点中，报告没有写到的要点"),
     "page-widow": Rule("warning", "排版后段落的最后一行单独排在页首（check --pages）"),
     "page-short-line": Rule("note", "排版后段落的最后一行只有一个字（check --pages）"),
 }
@@ -105,12 +109,15 @@ def check(path: Path) -> list[Finding]:
     return check_loaded(path, report, document)
 
 
-def check_loaded(path: Path, report: model.Report, document: doc.Document, previous: Loaded | None = None) -> list[Finding]:
+def check_loaded(path: Path, report: model.Report, document: doc.Document, previous: Loaded | None = None, menu: Menu | None = None) -> list[Finding]:
     """The findings for a data file its caller has already loaded and resolved. `previous` is
-    last year's report when the caller has it loaded; otherwise <year−1>.yaml beside `path` is read."""
+    last year's report when the caller has it loaded; otherwise <year−1>.yaml beside `path` is read.
+    `menu` is a finer checklist of points (check --menu)."""
     values = evaluate(report.figures, report.meta.year)
     findings = [
         *_required_items(report),
+        *_deadlines(report),
+        *_recipients(report),
         *_figures(report, values, document),
         *_years(report, document),
         *_document_years(report),
@@ -119,6 +126,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_wrapping_quotes(report),
         *_typed_placeholders(report),
         *_last_year(path, report, document, values, previous),
+        *(_menu_points(report, document, menu) if menu else ()),
     ]
     findings = [f for f in findings if f.rule not in report.checks_off]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
@@ -220,16 +228,83 @@ def _shown(value: FigureValue) -> str:
 # -- rules ---------------------------------------------------------------------------------
 
 
+def _kind(report: model.Report) -> bodies.KindSpec:
+    """The kind of body that writes the report (meta.body), as templates/bodies.yaml and the
+    bodies.yaml beside the data file describe it."""
+    return bodies.load(report.source.path.parent if report.source else None)[report.meta.body]
+
+
 def _required_items(report: model.Report) -> Iterator[Finding]:
-    covered = {item for block in model.walk(report.body) if isinstance(block, model.Section) for item in block.covers}
+    """Each item the body's kind must report, covered by a section's `covers:`; a section whose
+    title names the item (its keywords) is pointed at."""
+    sections = [block for block in model.walk(report.body) if isinstance(block, model.Section)]
+    covered = {item for section in sections for item in section.covers}
     where = _body_location(report)
-    for key, item in model.REGULATION_ITEMS.items():
-        if key not in covered:
+    kind = _kind(report)
+    for key, item in kind["items"].items():
+        if key in covered:
+            continue
+        titled = next((s for s in sections if not s.covers and any(w in s.title.template for w in item["keywords"])), None)
+        advice = (f"“{_shorten(titled.title.template.strip(), 30)}”一节像是写这一项：给它加上 covers: {key}" if titled
+                  else f"在报告这项内容的章节加上 covers: {key}，或补写这一节")
+        if report.meta.body != bodies.DEFAULT_KIND:
+            advice += f"（{kind['name']}要报告的事项，见 templates/bodies.yaml 中的“{report.meta.body}”）"
+        yield Finding(
+            "required-item", titled.location if titled else where, f"没有哪一节承担“{item['label']}”",
+            advice=advice, severity=item["severity"],
+        )
+
+
+def _deadlines(report: model.Report) -> Iterator[Finding]:
+    """The 成文日期 (落款) and the publication date against the deadlines of the body's kind."""
+    kind, year, meta = _kind(report), report.meta.year, report.meta
+    dated = (("report", "report-late", "成文日期（落款日期）", meta.signature.date if meta.signature else None, "signature"),
+             ("publish", "publication-late", "公开日期", meta.published.date if meta.published else None, "published"))
+    for which, rule, what, day, key in dated:
+        limit = bodies.due(kind, which, year)
+        if day is not None and day > limit:
+            offset = report.source.text.find(key) if report.source else -1
             yield Finding(
-                "required-item", where, f"没有哪一节承担“{item}”",
-                advice=f"在报告这项内容的章节加上 covers: {key}，或补写这一节",
-                severity="note" if key == "其他情况" else "",
+                rule, report.source.location_of(offset) if report.source and offset >= 0 else None,
+                f"{what}为{chinese_date(day)}，晚于{chinese_date(limit)}",
+                advice=f"{kind['name']}的报告应在次年{kind['deadlines'][which]}前{'报送' if which == 'report' else '公开'}（templates/bodies.yaml 中“{meta.body}”的 deadlines；"  # type: ignore[literal-required]
+                       "本地另有规定时写在数据文件旁的 bodies.yaml 中）",
             )
+
+
+def _recipients(report: model.Report) -> Iterator[Finding]:
+    """A formal edition without 主送 or 抄送: the kind's defaults, for the clerk to write in."""
+    formal = report.meta.formal
+    if formal is None or (formal.recipient and formal.cc):
+        return
+    recipients, cc = bodies.names(_kind(report), report.meta.region)
+    missing = [f"主送 recipient: {'，'.join(recipients)}：" for _ in (1,) if not formal.recipient and recipients]
+    missing += [f"抄送 cc: [{', '.join(cc)}]" for _ in (1,) if not formal.cc and cc]
+    if missing:
+        offset = report.source.text.find("formal") if report.source else -1
+        yield Finding(
+            "recipient-missing", report.source.location_of(offset) if report.source and offset >= 0 else None,
+            f"正式公文没有写{'和'.join(m[:2] for m in missing)}机关",
+            advice=f"{report.meta.body}通常报送：" + "；".join(missing) + "（在 meta.formal 中按实际写明）",
+        )
+
+
+def _menu_points(report: model.Report, document: doc.Document, menu: Menu) -> Iterator[Finding]:
+    """Each point of the menu whose keywords the report never uses: looked for in the sections
+    that cover the point's item, or in the whole text when no section covers it."""
+    blocks = list(_blocks(document))
+    everything = "".join(text for _, text in blocks)
+    for item, points in menu.items.items():
+        covering = [(block, text) for block, text in blocks if item in getattr(block, "covers", frozenset())]
+        corpus = "".join(text for _, text in covering) if covering else everything
+        where = covering[0][0].location if covering else _body_location(report)
+        for point in points:
+            if not any(word in corpus for word in point["keywords"]):
+                place = f"承担“{item}”的章节" if covering else "报告"
+                yield Finding(
+                    "menu-item", where, f"{menu.name}中“{item}”之下的要点“{point['label']}”，{place}中没有写到",
+                    advice=f"写上这方面的情况（检查找的词：{'、'.join(point['keywords'])}）；本年度确无此项工作的，可在不足和原因中说明",
+                )
 
 
 def _figures(report: model.Report, values: dict[str, FigureValue], document: doc.Document) -> Iterator[Finding]:
@@ -324,9 +399,6 @@ def _years(report: model.Report, document: doc.Document) -> Iterator[Finding]:
         for match in _YEAR.finditer(written.template):
             if abs(int(match.group(1)) - year) <= 1 and not _inside(match.start(), named):
                 yield Finding("year-literal", written.location_of(match.group(0)), f"年份“{match.group(1)}”直接写成了数字", sentence_at(written.template, match.start()), "写成 {{ year }}、{{ year - 1 }} 或 {{ year + 1 }}，明年起草时会自动顺延")
-    published = report.meta.published
-    if published and published.date > datetime.date(year + 1, 4, 1):
-        yield Finding("publication-late", report.source.location_of(report.source.text.find("published")) if report.source else None, f"公开日期为{chinese_date(published.date)}，晚于{year + 1}年4月1日", advice="规定要求在每年4月1日前公开上一年度的报告")
 
 
 _YEAR_EXPRESSION = re.compile(r"\{\{-?\s*year\s*(?:([+-])\s*(\d{1,4})\s*)?-?\}\}")
@@ -496,7 +568,17 @@ def _last_year(path: Path, report: model.Report, document: doc.Document, values:
     yield from _unchanged_figures(report, values, before[0] if before else None)
     if before is not None:
         yield from _unchanged_paragraphs(report, document, *before)
-        yield from _promises(report, before[0])
+        yield from _follow_up(report, before[0], _older(path, last - 1))
+
+
+def _older(path: Path, year: int) -> model.Report | None:
+    """The report of the year before last beside the file, for what stayed open; one that does
+    not load is left out (checking that year's own file names its mistakes)."""
+    older = path.with_name(f"{year}{path.suffix}")
+    try:
+        return load(older) if older.is_file() else None
+    except (DataError, OSError):
+        return None
 
 
 def _unchanged_figures(report: model.Report, values: dict[str, FigureValue], previous: model.Report | None) -> Iterator[Finding]:
@@ -635,28 +717,136 @@ def _reported(promise: str, corpus: str) -> bool:
     return covered >= 0.3 * total or longest >= 6
 
 
-def _promises(report: model.Report, previous: model.Report) -> Iterator[Finding]:
-    """Last year's plans for this year, each looked for in this year's text outside its own plans."""
-    plans = list(_plan_sections(previous.body))
-    if not plans:
-        return
-    current_plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
-    corpus = "|".join(
-        text.template for block in report.all_blocks() if id(block) not in current_plans for text in model.texts(block)
-    )
-    corpus = _EXPRESSION.sub("|", corpus)
+@dataclass(frozen=True)
+class _Promise:
+    """An item a report leaves open for the next one: a plan, or a 不足 to be worked on."""
+
+    rule: str  # promise-unreported or shortfall-unreported
+    name: str  # short name for the note
+    text: str  # what is matched against the later report (a 不足 with its title)
+    said: str  # the sentence shown
+    year: int  # the year of the report that made it
+
+
+def _promises_of(report: model.Report) -> Iterator[_Promise]:
+    for section in _plan_sections(report.body):
+        for name, text in _promised(section):
+            yield _Promise("promise-unreported", name, text, text, report.meta.year)
+    for section in _shortfall_sections(report.body):
+        for name, said, text in _weaknesses(section):
+            yield _Promise("shortfall-unreported", name, text, said, report.meta.year)
+
+
+class _Answers:
+    """A report's text as it answers earlier promises: plans are answered outside its own plans,
+    不足 outside its own plans and 不足 (repeating them answers nothing)."""
+
+    def __init__(self, report: model.Report) -> None:
+        plans = {id(block) for section in _plan_sections(report.body) for block in (section, *model.walk(section.body))}
+        shortfalls = {id(block) for section in _shortfall_sections(report.body) for block in (section, *model.walk(section.body))}
+        self.corpora = {"promise-unreported": _corpus(report, plans), "shortfall-unreported": _corpus(report, plans | shortfalls)}
+
+    def missing(self, promise: _Promise) -> list[str] | None:
+        """None when the promise is answered; else the names it gave that are not named again."""
+        words, named = self.corpora[promise.rule]
+        missing = _unnamed(promise.text, promise.year, named)
+        return None if _reported(promise.text, words) and not missing else missing
+
+
+def _follow_up(report: model.Report, previous: model.Report, older: model.Report | None) -> Iterator[Finding]:
+    """Last year's plans and 不足, each looked for in this year's text; a campaign or document a
+    plan names must be named again. Those of the year before that which last year's report left
+    open stay open until this one answers them."""
+    answers = _Answers(report)
     achievements = next((s for s in model.walk(report.body) if isinstance(s, model.Section) and "举措成效" in s.covers), None)
     where = achievements.location if achievements and achievements.location else _body_location(report)
-    last = previous.meta.year
-    for section in plans:
-        for name, text in _promised(section):
-            if not _reported(text, corpus):
-                shown = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), text.strip())
-                name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), last), name).translate(_INNER_QUOTES)
-                yield Finding(
-                    "promise-unreported", where, f"{last}年报告安排的“{name}”，本年度报告没有写到落实情况",
-                    _shorten(shown, 80), "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
-                )
+    open_items = [(promise, "") for promise in _promises_of(previous)]
+    if older is not None:
+        earlier = _Answers(previous)
+        still = [(promise, f"{previous.meta.year}年和") for promise in _promises_of(older) if earlier.missing(promise) is not None]
+        repeated = {(promise.rule, promise.name) for promise, _ in still}  # named once, since the year it was made
+        open_items = still + [item for item in open_items if (item[0].rule, item[0].name) not in repeated]
+    for promise, also in open_items:
+        missing = answers.missing(promise)
+        if missing is None:
+            continue
+        name = _EXPRESSION.sub(lambda m: _plain_year(m.group(0), promise.year), promise.name).translate(_INNER_QUOTES)
+        said = _shorten(_EXPRESSION.sub(lambda m: _plain_year(m.group(0), promise.year), promise.said.strip()), 80)
+        both = "都" if also else ""
+        if promise.rule == "promise-unreported":
+            dropped = f"，没有再提到{'、'.join(f'“{n.translate(_INNER_QUOTES)}”' for n in missing)}" if missing else ""
+            yield Finding(
+                promise.rule, where, f"{promise.year}年报告安排的“{name}”，{also}本年度报告{both}没有写到落实情况{dropped}",
+                said, "在举措成效中写明这项安排落实得怎样；没有落实的，在不足和原因中说明",
+            )
+        else:
+            yield Finding(
+                promise.rule, where, f"{promise.year}年报告指出的不足“{name}”，{also}本年度报告{both}没有写到整改或改进的情况",
+                said, "在举措成效中写明针对这项不足做了什么；仍未解决的，在本年度的不足和原因中说明",
+            )
+
+
+def _corpus(report: model.Report, left_out: set[int]) -> tuple[str, str]:
+    """This year's text outside the blocks `left_out`: with every expression a break (for key
+    words), and with the years written out (for the names of campaigns and documents)."""
+    templates = "|".join(text.template for block in report.all_blocks() if id(block) not in left_out for text in model.texts(block))
+    with_years = _EXPRESSION.sub("|", _YEAR_EXPRESSION.sub(lambda m: _plain_year(m.group(0), report.meta.year), templates))
+    return _EXPRESSION.sub("|", templates), with_years
+
+
+# A named campaign (…三年行动, …专项行动), a quoted name (“放管服”) or a document (《…》): general
+# words around it (行政执法, 规范) do not answer for it, only its name does.
+_CAMPAIGN_WORD = "(?:[一二三四五两]年行动|专项行动|专项整治(?:行动)?|专项治理|攻坚行动|集中行动|提升行动|行动计划)"
+_CAMPAIGN = re.compile(f"[{HAN}]{{2,30}}?{_CAMPAIGN_WORD}")
+_QUOTED_NAME = re.compile(r"“([^“”]{2,30})”|《([^《》]{2,60})》")
+# What a plan says it will do with a campaign, not part of the campaign's name.
+_CAMPAIGN_VERBS = re.compile(r"^(?:深入|持续|扎实|继续|全面|认真|组织|着力|巩固|启动|开展|实施|推进|推动|落实|做好|抓好|部署|深化|完成|聚焦|围绕|通过|依托|以)+")
+
+
+def _names(text: str) -> list[str]:
+    """The campaigns, quoted names and documents a text names, as they must be written again."""
+    campaigns = [_CAMPAIGN_VERBS.sub("", match.group(0)) for match in _CAMPAIGN.finditer(text)]
+    found = [name for name in campaigns if not re.fullmatch(f"[{HAN}]?{_CAMPAIGN_WORD}", name)]  # not 开展专项行动
+    found += [match.group(1) or f"《{match.group(2)}》" for match in _QUOTED_NAME.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def _unnamed(promise: str, year: int, corpus: str) -> list[str]:
+    """The names in last year's `promise` (years of `year`'s report written out) that `corpus` lacks."""
+    plain = _EXPRESSION.sub("|", _YEAR_EXPRESSION.sub(lambda m: _plain_year(m.group(0), year), promise))
+    return [name for name in _names(plain) if "|" not in name and name not in corpus]
+
+
+def _shortfall_sections(blocks: tuple[model.Block, ...]) -> Iterator[model.Section]:
+    for block in blocks:
+        if isinstance(block, model.Section):
+            if "不足原因" in block.covers:
+                yield block
+            elif not block.covers:
+                yield from _shortfall_sections(block.body)
+
+
+def _weaknesses(section: model.Section) -> Iterator[tuple[str, str, str]]:
+    """Each 不足 of a section as (short name, what it says, text to match: with its title): a
+    sub-section with a title that names it, or an item of a list.
+    Sub-sections that report on something else (考核反馈问题整改情况) are not 不足."""
+    for block in section.body:
+        if isinstance(block, model.Section):
+            title = block.title.template
+            if "整改" in title or "反馈" in title:
+                continue
+            inner = [b for b in block.body if isinstance(b, model.Section)]
+            if inner:
+                yield from _weaknesses(block)
+            else:
+                text = "".join(t.template for b in model.walk(block.body) for t in model.texts(b))
+                yield _shorten(title.strip(), 24), text, title + text
+        elif isinstance(block, model.Paragraph):
+            if block.items:
+                yield from ((_first_clause(item.template), item.template, item.template) for item in block.items)
+            elif block.text:
+                parts = _ENUMERATED.split(block.text.template)
+                yield from ((_first_clause(p), p, p) for p in parts[1:] if p.strip())
 
 
 _INNER_QUOTES = str.maketrans("“”", "‘’")  # quotes inside quotes (GB/T 15834)

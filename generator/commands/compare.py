@@ -12,8 +12,7 @@ from pathlib import Path
 
 from generator import outputs
 from generator.atomic import write_all
-from generator.chinese import display_width
-from generator.commands.forms import inert_cell
+from generator.commands.forms import inert_cell, text_table
 from generator.config import layout
 from generator.pipeline import document as doc
 from generator.pipeline.figures import FigureValue, evaluate, format_number
@@ -74,9 +73,8 @@ def csv_text(table: list[Row]) -> str:
 
 
 def terminal_text(table: list[Row]) -> str:
-    lines = [HEADER, *(row.cells() for row in table)]
-    widths = [max(display_width(line[i]) for line in lines) for i in range(len(HEADER))]
-    return "\n".join("  ".join(cell + " " * (w - display_width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines) + "\n"
+    return text_table([HEADER, *(row.cells() for row in table)])
+
 
 def as_document(last: Report, this: Report, table: list[Row], data_version: str = "") -> doc.Document:
     """The table as a one-table document, so the DOCX writer sets it in the report's layout."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import advice
+from generator.config import bodies
 from generator.errors import DataError
 from generator.importer.findings import Note
 from generator.importer.pageinfo import DATE, Field, fields
@@ -21,7 +22,6 @@ from generator.importer.templating import stated_years
 
 PLACEHOLDER_ISSUER = "【待填：发文机关】"
 PLACEHOLDER_REGION = "【待填：地区】"
-DEFAULT_TITLE = "关于{{ year }}年度法治政府建设情况的报告"
 
 _SENTENCE = re.compile(r"[。，；！？]")
 _BODY = r"(?:人民政府|政府|委员会|办公室|委|局|厅|院|办|署|中心|部)"
@@ -34,6 +34,10 @@ _TOPIC = re.compile(r"法治|依法|推进|全面|关于|年度")
 _GENRE = re.compile(r"法治|依法行政|依法治")
 _RECIPIENT = re.compile(r"[^。]{2,80}[委政府人大][^。]{0,60}：")
 _JOINT = re.compile(rf"^(中共.+?(?:委员会|委))[\s\u3000、]*(.+?{_BODY})$")
+# The opening's year, and a leading clause before the place: 2025年，在市委、市政府的坚强领导下，某某区…
+_OPENING_LEAD = re.compile(r"^\d{4}年(?:度|以来)?[，,](?:在[^，。；,]{2,40}?[下中里][，,])?")
+# A township or 街道 named at the start of a sentence, the short way too: 某某街坚持…, 某某镇深入…
+_TOWNSHIP = re.compile(r"^([\u4e00-\u9fff]{2,6}?)(街道|街|镇|乡)(?=[坚全深持扎以围认始紧着聚积按把将不进统推锚立在])")
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class Identity:
     title: list[str]  # the title's lines as text
     default_title: bool = False  # the report has no title: `title` is ours, already a template
     notes: list[Note] = field(default_factory=list)
+    body: str = bodies.DEFAULT_KIND  # the kind of reporting body (meta.body)
 
 
 def identify(path: Path, head: Head, signature: str, stated: Stated) -> Identity:
@@ -163,11 +168,25 @@ def identify(path: Path, head: Head, signature: str, stated: Stated) -> Identity
         raise DataError(None, f"{path}：标题之后没有报告正文；请导入包含全文的文件")
     year = _year(path, title, where, opening, page, stated, notes)
     issuer, region = _issuer_and_region(title, where, opening, page, signature, stated, notes)
+    kinds = bodies.load()
+    kind = _kind(issuer, bool(stated.issuer), kinds, notes)
     if not title_lines:
-        notes.append(Note("", f"原文没有标题，已补上“{issuer}{DEFAULT_TITLE.replace('{{ year }}', str(year))}”；"
-                              f"可改 meta.title，或导入时用 {advice.option('--title', 'TITLE=')} 写明"))
-        return Identity(year, region, issuer, ["{{ issuer }}", DEFAULT_TITLE], True, notes)
-    return Identity(year, region, issuer, title_lines, False, notes)
+        form = kinds[kind]["title"]
+        lines = ["{{ issuer }}", form.removeprefix("{{ issuer }}")] if form.startswith("{{ issuer }}") else [form]
+        shown = form.replace("{{ issuer }}", issuer).replace("{{ year }}", str(year))
+        notes.append(Note("", f"原文没有标题，已补上“{shown}”；可改 meta.title，或导入时用 {advice.option('--title', 'TITLE=')} 写明"))
+        return Identity(year, region, issuer, lines, True, notes, kind)
+    return Identity(year, region, issuer, title_lines, False, notes, kind)
+
+
+def _kind(issuer: str, stated: bool, kinds: bodies.Kinds, notes: list[Note]) -> str:
+    """The kind of body the issuer's name says (templates/bodies.yaml); a kind other than a
+    county government is listed for checking unless the user named the issuer."""
+    kind = bodies.recognise(issuer, kinds) or bodies.DEFAULT_KIND
+    if kind != bodies.DEFAULT_KIND and not stated:
+        notes.append(Note("", f"发文机关“{issuer}”看来是{kinds[kind]['name']}，meta.body 写作“{kind}”，"
+                              "检查按这类主体要报告的事项和期限进行；不对时改 meta.body"))
+    return kind
 
 
 def _where(head: Head, value: str) -> str:
@@ -202,18 +221,20 @@ def _issuer_and_region(title: str, where: str, opening: list[Line], page: list[F
     named, place = title_names(title)
     issuer = stated.issuer or named or signature
     region = stated.region or region_of(issuer)  # stated, or part of an issuer the report names
+    fuller = [title, signature, *(f.value for f in page)]  # where a city's full name may be written
     if not region and place:
-        region = place
-        notes.append(Note(where, f"地区“{place}”取自标题，请核对 meta.region"))
+        region = _full_form(place, fuller)
+        notes.append(Note(where, f"地区“{region}”取自标题{_expanded(place, region)}，请核对 meta.region"))
     elif not region:
-        region, (found_at, found_in) = _region_elsewhere(opening, page)
+        found, (found_at, found_in) = _region_elsewhere(opening, page)
+        region = _full_form(found, fuller)
         if region:
-            notes.append(Note(found_at, f"地区“{region}”取自{found_in}，请核对 meta.region，或导入时用 --region 指定"))
+            notes.append(Note(found_at, f"地区“{region}”取自{found_in}{_expanded(found, region)}，请核对 meta.region，或导入时用 --region 指定"))
         else:
             region = PLACEHOLDER_REGION
             notes.append(Note("", f"看不出是哪个地区的报告，meta.region 暂写作{PLACEHOLDER_REGION}；请填写，或导入时用 --region 指定"))
     if not issuer and region != PLACEHOLDER_REGION:
-        issuer = region + "人民政府"
+        issuer = region + ("办事处" if region.endswith("街道") else "人民政府")
         notes.append(Note(where, f"{'标题' if title else '原文'}没有写发文机关，推定为“{issuer}”；请核对 meta.issuer，或导入时用 --issuer 指定"))
     elif not issuer:
         issuer = PLACEHOLDER_ISSUER
@@ -224,17 +245,31 @@ def _issuer_and_region(title: str, where: str, opening: list[Line], page: list[F
 def _region_elsewhere(opening: list[Line], page: list[Field]) -> tuple[str, tuple[str, str]]:
     """A place named at the start of the opening paragraph, else in the page's 发布机构 or 来源."""
     for line in opening[:1]:
-        start = re.match(r"^\d{4}年(?:度|以来)?[，,]", line.text)
+        start = _OPENING_LEAD.match(line.text)
         if start:
-            named = _PLACE.match(line.text[start.end():])
+            after = line.text[start.end():]
+            township = _TOWNSHIP.match(after)
+            named = township or _PLACE.match(after)
             if named and named.group()[0] not in _NOT_A_PLACE:
-                return named.group(), (line.where, f"正文开头“{line.text[:start.end() + len(named.group())]}…”")
+                place = named.group() if not township else township.group(1) + ("街道" if township.group(2) == "街" else township.group(2))
+                return place, (line.where, f"正文开头“{line.text[:start.end() + len(named.group())]}…”")
     for found in page:
         if found.label in ("发布机构", "发文机关", "发文单位", "发布单位", "来源", "文章来源", "信息来源") and found.value:
             place = region_of(found.value)
             if place:
                 return place, ("", f"网页上的{found.label}“{found.value}”")
     return "", ("", "")
+
+
+def _full_form(place: str, texts: list[str]) -> str:
+    """某州 → 某州市 when the title, the 落款 or the page writes the city's full name."""
+    if not place or place.endswith(("市", "区", "县", "街道", "镇", "乡", "旗", "盟")):
+        return place
+    return place + "市" if any(place + "市" in text for text in texts) else place
+
+
+def _expanded(short: str, full: str) -> str:
+    return f"（原文写作“{short}”，按标题、落款或网页信息写全）" if short != full else ""
 
 
 def title_names(title: str) -> tuple[str, str]:

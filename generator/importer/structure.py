@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.chinese import attachment_note, ends_sentence, normalize
+from generator.config.bodies import DEFAULT_KIND
 from generator.errors import DataError
 from generator.importer.findings import Imported, Note, Repair
 from generator.importer.front import Head, Stated, identify, split_head
@@ -86,6 +87,8 @@ class _Importer:
         meta: dict[str, object] = {"year": who.year, "region": who.region, "issuer": who.issuer,
                                    "title": who.title if who.default_title else self._title_lines(who.title, who.issuer),
                                    **self._page(head)}
+        if who.body != DEFAULT_KIND:
+            meta["body"] = who.body
         if head.recipient:
             meta["recipient"] = self.text.template(head.recipient.text, figures=False)
         if signature:

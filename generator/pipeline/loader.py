@@ -16,13 +16,13 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.chinese import YEAR_FILE, did_you_mean
+from generator.config import bodies
 from generator.errors import DataError
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import LARGEST
 from generator.pipeline.model import (
     MAX_JOINT_ISSUERS,
     NUMBERING_STYLES,
-    REGULATION_ITEMS,
     TEXT_NAMES,
     Attachment,
     Block,
@@ -69,6 +69,7 @@ def _spaced(what: str) -> str:
 class _Reader:
     def __init__(self, source: Source) -> None:
         self.source = source
+        self.items: tuple[str, ...] = ()  # what `covers:` may name: the items of meta.body's kind
 
     # -- generic shapes -------------------------------------------------------------------
 
@@ -253,8 +254,9 @@ class _Reader:
             node,
             "meta",
             ("year", "region", "issuer", "title"),
-            ("recipient", "web", "published", "signature", "layout", "formal"),
+            ("recipient", "web", "published", "signature", "layout", "formal", "body"),
         )
+        body = self.body(f["body"]) if "body" in f else bodies.DEFAULT_KIND
         title = self.title_lines(f["title"], "meta.title")
         web: tuple[tuple[str, Text], ...] = ()
         if "web" in f:
@@ -285,6 +287,7 @@ class _Reader:
             signature=signature,
             layout=self.plain(f["layout"], "meta.layout") if "layout" in f else None,
             formal=self.formal(f["formal"]) if "formal" in f else None,
+            body=body,
         )
 
     def title_lines(self, node: Node, what: str) -> tuple[Text, ...]:
@@ -305,6 +308,12 @@ class _Reader:
             raise self.fail(node, f"meta.signature.issuer 应写 1 至 {MAX_JOINT_ISSUERS} 个发文机关署名（联合行文按版头中的顺序，"
                                   f"主办机关在前），这里有 {len(issuers)} 个")
         return issuers
+
+    def body(self, node: Node) -> str:
+        """meta.body: a kind of templates/bodies.yaml or of the bodies.yaml beside the data file."""
+        kinds = bodies.load(self.source.path.parent)
+        self.items = tuple(kinds[self.choice(node, "meta.body", tuple(kinds))]["items"])
+        return str(node.value)
 
     def year(self, node: Node) -> int:
         """The report year, which a file named <year>.yaml must agree with."""
@@ -455,7 +464,9 @@ class _Reader:
 
     def covers(self, node: Node) -> tuple[str, ...]:
         items = [node] if isinstance(node, ScalarNode) else self.sequence(node, "covers")
-        return tuple(self.choice(item, "covers", tuple(REGULATION_ITEMS)) for item in items)
+        if not self.items:
+            self.items = tuple(bodies.load(self.source.path.parent)[bodies.DEFAULT_KIND]["items"])
+        return tuple(self.choice(item, "covers", self.items) for item in items)
 
     def attachment(self, node: Node) -> Attachment:
         f = self.mapping(node, "附件", ("title",), ("body",))

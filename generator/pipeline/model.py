@@ -12,15 +12,6 @@ from dataclasses import dataclass, field
 from generator.errors import Location
 from generator.pipeline.yamlsource import Source
 
-# The five items the 2019 regulation asks the report to cover (《法治政府建设与责任落实督察工作规定》).
-REGULATION_ITEMS: dict[str, str] = {
-    "举措成效": "上一年度推进法治政府建设的主要举措和成效",
-    "不足原因": "上一年度推进法治政府建设存在的不足和原因",
-    "第一责任人": "党政主要负责人履行推进法治建设第一责任人职责、加强法治政府建设的有关情况",
-    "下年安排": "下一年度推进法治政府建设的主要安排",
-    "其他情况": "其他需要报告的情况",
-}
-
 # The plain values a text may name besides the figures ({{ year }}年), and what each stands for.
 TEXT_NAMES: dict[str, str] = {"year": "报告年度", "region": "地区名称", "issuer": "发文机关"}
 
@@ -97,7 +88,7 @@ class Section:
     runin: bool = False  # heading runs into its first paragraph
     numbering: str | None = None  # one of NUMBERING_STYLES, "无" for none, None for the default
     continue_numbering: bool = False  # carry the count on from the previous run of this style
-    covers: tuple[str, ...] = ()  # keys of REGULATION_ITEMS
+    covers: tuple[str, ...] = ()  # keys of the items of the body's kind (templates/bodies.yaml)
     location: Location | None = None
 
 
@@ -181,6 +172,7 @@ class Meta:
     signature: Signature | None = None
     layout: str | None = None
     formal: Formal | None = None
+    body: str = "县级政府"  # the kind of reporting body, a key of templates/bodies.yaml
 
 
 @dataclass(frozen=True)
