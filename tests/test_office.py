@@ -11,8 +11,10 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -27,7 +29,7 @@ from generator.office.service import Years
 from generator.office.web import create_app
 
 from .helpers import generator
-from .test_serve import serving
+from .test_serve import browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
 
 PASSWORD = "correct horse 1"
 DATA = """\
@@ -408,3 +410,117 @@ def test_serve_office_listens_on_loopback_only(tmp_path: Path) -> None:
 def test_serve_office_needs_an_administrator_first(tmp_path: Path) -> None:
     result = generator("serve", "--office", "--office-dir", str(tmp_path / "none"))
     assert (result.returncode, result.stderr) == (2, f"错误：{tmp_path / 'none'} 不是办公室文件夹（其中没有 office.db）：请先用 python -m generator users add 名字 --role 管理员 --office-dir {tmp_path / 'none'} 建立第一个管理员\n")
+
+
+UNITS = 30
+
+
+def test_thirty_units_submitting_at_once_lose_nothing(tmp_path: Path) -> None:
+    """30 units fill and submit at the same moment, three rounds over (the clerk returns them
+    all between rounds): every value arrives, every commit is its submitter's, and the page
+    keeps answering while they do."""
+    figures = "".join(f"  指标{n:02d}: {{last_year: {n}, unit: 件, from: 单位{n:02d}}}\n" for n in range(UNITS))
+    data = DATA.split("figures:\n")[0] + "figures:\n" + figures + "body:\n  - 共{{ 指标00 }}。\n"
+    people = {"admin": ("管理员", ""), "li": ("经办人", "")} | {f"user{n:02d}": ("填报员", f"单位{n:02d}") for n in range(UNITS)}
+    office = make_office(tmp_path / "office", people, data)
+    with serving(create_app(office)) as port:
+        li = Served(office, port).client("li")
+        units = [Served(office, port).client(f"user{n:02d}") for n in range(UNITS)]
+        for round_ in range(1, 4):
+            start = threading.Barrier(UNITS + 1)
+            done = threading.Event()
+
+            def fill(n: int, client: Client) -> tuple[int, int]:
+                version = client.figures()[f"指标{n:02d}"]["version"]
+                start.wait(timeout=30)
+                status, _ = client.put(f"指标{n:02d}", str(round_ * 1000 + n), version)
+                return status, client.call("POST", f"/api/years/2025/units/单位{n:02d}/submit", {})[0]
+
+            def poll() -> list[int]:
+                seen = []
+                start.wait(timeout=30)
+                while not done.is_set() or not seen:
+                    seen.append(li.call("GET", "/years/2025")[0])
+                return seen
+
+            with ThreadPoolExecutor(max_workers=UNITS + 1) as pool:
+                poller = pool.submit(poll)
+                results = [pool.submit(fill, n, client) for n, client in enumerate(units)]
+                statuses = [result.result(timeout=120) for result in results]
+                done.set()
+                polled = poller.result(timeout=60)
+            assert statuses == [(200, 200)] * UNITS
+            assert polled and set(polled) == {200}
+            text = (office.data / "2025.yaml").read_text(encoding="utf-8")
+            assert all(f"指标{n:02d}: {{value: {round_ * 1000 + n}, last_year: {n}," in text for n in range(UNITS))
+            commits = repo.log(office.data, "2025.yaml", limit=UNITS * 4)[:UNITS]
+            assert sorted((c.author, c.message.split()[0]) for c in commits) == [(f"user{n:02d}", f"指标{n:02d}") for n in range(UNITS)]
+            board = li.call("GET", "/api/years/2025/board")[1]
+            assert [u["state"] for u in board["units"]] == ["已提交"] * UNITS
+            for n in range(UNITS):
+                assert li.call("POST", f"/api/years/2025/units/单位{n:02d}/return", {"reason": f"第{round_}轮核对"})[0] == 200
+        assert len(repo.log(office.data, "2025.yaml", limit=1000)) == 3 * UNITS + 1  # and the first commit of the data
+        assert generator("audit", "verify", "--office-dir", str(office.root)).returncode == 0
+
+
+def log_in(chromium, port: int, name: str):
+    """A fresh browser context logged in as `name` from the keyboard alone; its page and the
+    script errors and CSP refusals of its console (a refused request's status is no error)."""
+    context = chromium.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.keyboard.type(name)  # the name field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="2025年度").wait_for()
+    return context, page, errors
+
+
+def test_a_unit_fills_and_submits_in_the_browser_and_the_clerk_takes_it_in(browser, served: Served) -> None:  # noqa: F811
+    context, page, errors = log_in(browser, served.port, "wang")
+    page.get_by_role("link", name="2025年度").click()
+    page.get_by_role("heading", name="2025年度 区司法局 数据填报").wait_for()
+    rows = page.locator("#figures tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("th, td").all_inner_texts()[:5] == ["行政复议办结", "办结行政复议案件", "区司法局", "件", "217"]
+    page.get_by_label("行政复议办结 本年数值").fill("二百三十")
+    page.get_by_label("复议纠错 本年数值").fill("11")
+    page.get_by_role("button", name="提交").click()
+    page.locator("#status", has_text="未能保存").wait_for()
+    assert rows.nth(0).locator(".result").inner_text() == "行政复议办结：“二百三十”不是数字，请只填阿拉伯数字（如 1020）；暂时没有数的请留空"
+    assert rows.nth(1).locator(".result").inner_text() == "已保存"
+    assert page.locator("#status").inner_text() == "有数字未能保存，请看各行的说明"  # and nothing was submitted
+    page.get_by_label("行政复议办结 本年数值").fill("230")
+    page.get_by_label("行政复议办结 说明").fill("含上年结转3件")
+    page.get_by_role("button", name="提交").click()
+    page.locator("#state", has_text="已提交").wait_for()
+    assert page.get_by_label("行政复议办结 本年数值").is_disabled()
+    assert [(c.author, c.message.splitlines()[0]) for c in repo.log(served.office.data, "2025.yaml")][:2] == [
+        ("wang", "行政复议办结 未填 → 230"), ("wang", "复议纠错 未填 → 11")]
+    assert errors == []
+    context.close()
+
+    context, page, errors = log_in(browser, served.port, "li")
+    page.goto(f"http://127.0.0.1:{served.port}/years/2025")
+    row = page.locator("#board tbody tr", has_text="区司法局")
+    assert row.locator(".state").inner_text() == "已提交"
+    row.get_by_role("button", name="采用").focus()
+    page.keyboard.press("Enter")
+    page.locator("#board tbody tr", has_text="区司法局").locator(".state", has_text="已采用").wait_for()
+    history = page.locator("#history tbody tr").all_inner_texts()
+    assert "wang\t行政复议办结 未填 → 230 说明：含上年结转3件" in [line.split("\t", 1)[1] for line in history]
+    row = page.locator("#board tbody tr", has_text="区司法局")
+    row.get_by_label("退回区司法局的理由").fill("请附办结台账")
+    row.get_by_role("button", name="退回").click()
+    page.locator("#board tbody tr", has_text="区司法局").locator(".state", has_text="退回").wait_for()
+    assert errors == []
+    context.close()
+
+    context, page, errors = log_in(browser, served.port, "wang")
+    page.goto(f"http://127.0.0.1:{served.port}/years/2025")
+    assert page.get_by_role("alert").filter(has_text="经办人退回的理由").inner_text() == "经办人退回的理由：请附办结台账"
+    assert page.get_by_label("行政复议办结 本年数值").is_enabled()
+    context.close()

@@ -17,7 +17,7 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, Node
 
 from generator.atomic import write_all
 from generator.chinese import years_in
@@ -118,21 +118,24 @@ class Years:
                 raise Refused(422, f"{name}：{error}") from None
             if number is None:
                 raise Refused(422, f"{name}：请填写数值（暂时没有数的，先不填这一项）")
-            current = figure_versions(path)[name]
+            source, root = yamlsource.read(path)
+            current = _versions(source.text, root)[name]
             if version != current:
-                shown = _shown(figure.value, figure)
+                shown = _shown(figure.value)
                 raise Refused(409, f"“{name}”在您打开页面之后已被他人改过：现在是 {shown}，您填的是 {typed}。请核对后在最新版本上重新填写",
                               current={"value": figure.value, "version": current}, yours={"value": typed, "version": version})
             if figure.value is not None and Decimal(repr(figure.value)) == number:
                 return {"name": name, "value": figure.value, "version": current, "commit": None}
-            commit = self._write_value(path, name, number, f"{name} {_shown(figure.value, figure)} → {plain(number)}", note, user)
+            node = yamledit.fields(yamledit.fields(root)["figures"][1])[name][1]
+            edit = value_edit(node, plain(number), "\r\n" if "\r\n" in source.text else "\n")
+            message = f"{name} {_shown(figure.value)} → {plain(number)}" + (f"\n\n说明：{note.strip()}" if note.strip() else "")
+            commit = self._write(path, yamledit.apply(source.text, [edit]), message, user)
             new = figure_versions(path)[name]
-        return {"name": name, "value": _load(path).figures[name].value, "version": new, "commit": commit}
+        value = int(number) if number == number.to_integral_value() else float(number)
+        return {"name": name, "value": value, "version": new, "commit": commit}
 
-    def _write_value(self, path: Path, name: str, number: Decimal, message: str, note: str, user: User) -> str:
-        source, root = yamlsource.read(path)
-        node = yamledit.fields(yamledit.fields(root)["figures"][1])[name][1]
-        text = yamledit.apply(source.text, [value_edit(node, plain(number), "\r\n" if "\r\n" in source.text else "\n")])
+    def _write(self, path: Path, text: str, message: str, user: User) -> str:
+        """Replace the data file with `text` once it is seen to load, and commit it."""
         encoding = "utf-8-sig" if path.read_bytes().startswith(codecs.BOM_UTF8) else "utf-8"
 
         def checked(temp: Path) -> None:
@@ -143,8 +146,7 @@ class Years:
             write_all({path: checked})
         except DataError as error:
             raise Refused(422, f"写入后数据文件无法读取，未作改动：{error.message}") from None
-        body = f"\n\n说明：{note.strip()}" if note.strip() else ""
-        return repo.commit(self.office.data, [path.name], message + body, user.name)
+        return repo.commit(self.office.data, [path.name], message, user.name)
 
     # -- the units' submissions and the report's review -----------------------------------
 
@@ -240,10 +242,13 @@ def figure_versions(path: Path) -> dict[str, str]:
     """Each figure's version: a hash of its text in the data file, so a save can tell whether
     the figure it was based on is still the one there."""
     source, root = yamlsource.read(path)
+    return _versions(source.text, root)
+
+
+def _versions(text: str, root: Node) -> dict[str, str]:
     figures = yamledit.fields(root).get("figures")
     if figures is None or not isinstance(figures[1], MappingNode):
         return {}
-    text = source.text
     return {name: hashlib.sha256(text[key.start_mark.index:yamledit.content_end(text, value)].encode()).hexdigest()[:16]
             for name, (key, value) in yamledit.fields(figures[1]).items()}
 
@@ -259,7 +264,7 @@ def _unit_of(report: Report, name: str) -> str | None:
     return next((unit for unit, figures in by_unit(report).items() if any(f.name == name for f in figures)), None)
 
 
-def _shown(value: int | float | None, figure: Figure) -> str:
+def _shown(value: int | float | None) -> str:
     return "未填" if value is None else format_number(value, None)
 
 
