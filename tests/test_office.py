@@ -6,6 +6,7 @@ chain is checked; and `serve --office` on its own listens on loopback only."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import socket
 import sqlite3
@@ -29,7 +30,7 @@ from generator.office.service import Years
 from generator.office.web import create_app
 
 from .helpers import generator
-from .test_serve import browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
+from .test_serve import FORMAL, browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
 
 PASSWORD = "correct horse 1"
 DATA = """\
@@ -108,7 +109,7 @@ class Client:
         if cookie.startswith("fazhi_office="):
             self.cookie = cookie.split(";")[0]
         kind = response.headers.get("content-type", "")
-        return response.status, json.loads(raw) if kind.startswith("application/json") else {"text": raw.decode()}, response.headers
+        return response.status, json.loads(raw) if kind.startswith("application/json") else {"text": raw.decode(errors="replace"), "raw": raw}, response.headers
 
     def login(self, name: str, password: str = PASSWORD) -> int:
         status, body, _ = self.call("POST", "/api/login", {"user": name, "password": password})
@@ -410,6 +411,31 @@ def test_serve_office_listens_on_loopback_only(tmp_path: Path) -> None:
 def test_serve_office_needs_an_administrator_first(tmp_path: Path) -> None:
     result = generator("serve", "--office", "--office-dir", str(tmp_path / "none"))
     assert (result.returncode, result.stderr) == (2, f"错误：{tmp_path / 'none'} 不是办公室文件夹（其中没有 office.db）：请先用 python -m generator users add 名字 --role 管理员 --office-dir {tmp_path / 'none'} 建立第一个管理员\n")
+
+
+def test_the_clerk_drafts_checks_and_downloads_and_a_formal_download_is_audited(served: Served) -> None:
+    li, chen, wang = served.client("li"), served.client("chen"), served.client("wang")
+    for name, value in (("行政复议办结", "230"), ("复议纠错", "11"), ("行政诉讼审结", "140")):
+        assert li.put(name, value)[0] == 200
+    path = served.office.data / "2025.yaml"
+    expected = generator("check", str(path)).stdout.splitlines()[:-1]  # the last line is the summary
+    assert "\n".join(Years(served.office).findings(2025)).splitlines() == expected
+    assert "检查结果" in li.call("GET", "/years/2025")[1]["text"]
+    status, body, headers = li.call("GET", "/api/years/2025/download/docx")
+    assert status == 200 and headers["content-disposition"].endswith(".docx")
+    assert "全年办结行政复议案件230件" in zipfile.ZipFile(io.BytesIO(body["raw"])).read("word/document.xml").decode()
+    assert wang.call("GET", "/api/years/2025/download/docx")[0] == 403
+    path.write_text(path.read_text(encoding="utf-8").replace("  issuer: 某县人民政府\n", "  issuer: 某县人民政府\n" + FORMAL, 1), encoding="utf-8")
+    status, body, _ = chen.call("GET", "/api/years/2025/download/formal-docx")
+    assert status == 200
+    assert "某政〔2025〕1号" in zipfile.ZipFile(io.BytesIO(body["raw"])).read("word/document.xml").decode()
+    assert [(e["user"], e["action"]) for e in audit.entries(served.office, 1)] == [("chen", "下载正式公文")]
+    status, body, _ = li.call("POST", "/api/years/2026/draft", {})
+    assert status == 200, body
+    (change,) = repo.log(served.office.data, "2026.yaml")
+    assert (change.author, change.message) == ("li", "起草2026年度数据文件（由 2025.yaml 滚动生成，3 项数据待填）")
+    assert li.call("POST", "/api/years/2026/draft", {})[0] == 409
+    assert [c.author for c in repo.log(served.office.data, "2025.yaml")][:1] == ["本机命令行"]  # the edit made outside, committed as such
 
 
 UNITS = 30

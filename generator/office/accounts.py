@@ -8,6 +8,7 @@ the limit the login is refused before the password is even checked.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import secrets
 import sqlite3
@@ -124,7 +125,7 @@ def login(office: Office, name: str, password: str, address: str) -> Session:
             audit.record(office, name, "登录被限制", "失败次数过多", address)
             raise Refused(429, f"登录失败次数过多，请 {WINDOW // 60} 分钟后再试，或请管理员重设密码")
         row = db.execute("SELECT * FROM users WHERE name = ? AND disabled = 0", (name,)).fetchone()
-    if row is None or not _verified(row["hash"], password):
+    if not _verified(row["hash"] if row is not None else _unknown_hash(), password) or row is None:
         with office.connect() as db, transaction(db):
             db.executemany("INSERT INTO failures VALUES (?, ?)", [(f"user:{name}", now), (f"addr:{address}", now)])
             audit.append(db, name, "登录失败", "", address)
@@ -159,6 +160,13 @@ def logout(office: Office, current: Session, address: str) -> None:
 
 def _failures(db: sqlite3.Connection, key: str) -> int:
     return int(db.execute("SELECT count(*) FROM failures WHERE key = ?", (key,)).fetchone()[0])
+
+
+@functools.cache
+def _unknown_hash() -> str:
+    """What a login to an unknown account is checked against: it takes as long as a known one's,
+    so the time of the answer does not tell which names exist."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _verified(digest: str, password: str) -> bool:

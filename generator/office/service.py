@@ -90,6 +90,31 @@ class Years:
         return {"year": year, "deadline": self.office.settings().deadlines.get(str(year), ""), "units": units,
                 "report": {"state": own["state"], "by": own["by"], "at": own["at"], "reason": own["reason"]} if own else None}
 
+    def findings(self, year: int) -> list[str]:
+        """`check`'s findings on the year's report, as the clerk reads them at the terminal."""
+        from generator.commands.check import check_loaded
+        from generator.pipeline import open_report
+
+        path = self.path(year)
+        try:
+            loaded = open_report(path)
+        except DataError as error:
+            return [f"错误：{error}"]
+        return [finding.format() for finding in check_loaded(path, loaded.report, loaded.document)]
+
+    def draft(self, year: int, user: User) -> str:
+        """`draft`: the year's data file from the newest earlier one, committed as the clerk's."""
+        from generator.commands.draft import draft
+
+        self._clerk(user)
+        with self._lock:
+            repo.commit_outside_changes(self.office.data)
+            try:
+                target, origin, to_fill = draft(year, self.office.data)
+            except DataError as error:
+                raise Refused(409, error.message) from None
+            return repo.commit(self.office.data, [target.name], f"起草{year}年度数据文件（由 {origin.name} 滚动生成，{to_fill} 项数据待填）", user.name)
+
     # -- figures ---------------------------------------------------------------------------
 
     def set_figure(self, year: int, name: str, typed: str, note: str, version: str, user: User) -> dict[str, object]:

@@ -91,7 +91,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         if found.user.role == "管理员":
             raise Refused(403, "管理员管理账号和备份，不处理报告内容")
         return _page("board.html.j2", session=found, year=year, board=years.board(year), figures=years.figures(year, found.user),
-                     history=years.history(year)[:50], downloads=DOWNLOADS)
+                     history=years.history(year)[:50], downloads=DOWNLOADS, findings=years.findings(year))
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -168,6 +168,10 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             raise HTTPException(404)
         return JSONResponse(years.board(year))
 
+    async def draft(request: Request) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse({"year": year, "commit": years.draft(year, found.user)})
+
     async def download(request: Request) -> Response:
         found = current(request)
         name, content = years.download(request.path_params["year"], request.path_params["kind"], found.user, address(request))
@@ -188,6 +192,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/board", _run(board)),
         Route("/api/years/{year:int}/units/{unit}/{step}", _run(unit_step), methods=["POST"]),
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),
+        Route("/api/years/{year:int}/draft", _run(draft), methods=["POST"]),
         Route("/api/years/{year:int}/download/{kind}", _run(download)),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _failed})
@@ -291,7 +296,7 @@ def _hostname(host: str) -> str:
     try:
         parsed = urlsplit(f"//{host}")
         name = parsed.hostname or ""
-        parsed.port  # noqa: B018 — a malformed port raises here
+        _ = parsed.port  # a malformed port raises here
     except ValueError:
         return ""
     return f"[{name}]" if ":" in name else name.lower()

@@ -59,6 +59,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const reason = button.parentElement.querySelector("input.reason");
     step(`/api/years/${button.dataset.year}/units/${encodeURIComponent(button.dataset.unit)}/${button.dataset.step}`, {reason: reason ? reason.value : ""});
   });
+  const draft = document.getElementById("draft");
+  if (draft) draft.addEventListener("click", async () => {
+    const {status, data} = await api("POST", `/api/years/${draft.dataset.year}/draft`, {});
+    if (status === 200) { location.href = `/years/${draft.dataset.year}`; } else { say(data.error); }
+  });
   for (const button of document.querySelectorAll("button.report")) button.addEventListener("click", () => {
     const reason = button.parentElement.querySelector("input.reason");
     step(`/api/years/${button.dataset.year}/report/${button.dataset.step}`, {reason: reason ? reason.value : ""});
