@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from argon2 import PasswordHasher
@@ -100,7 +101,7 @@ class Client:
         if token and self.csrf:
             sent["x-csrf-token"] = self.csrf
         try:
-            connection.request(method, quote(path), body=None if body is None else json.dumps(body), headers=sent)
+            connection.request(method, quote(path, safe="/?=&"), body=None if body is None else json.dumps(body), headers=sent)
             response = connection.getresponse()
             raw = response.read()
         finally:
@@ -430,6 +431,13 @@ def test_the_clerk_drafts_checks_and_downloads_and_a_formal_download_is_audited(
     assert status == 200
     assert "某政〔2025〕1号" in zipfile.ZipFile(io.BytesIO(body["raw"])).read("word/document.xml").decode()
     assert [(e["user"], e["action"]) for e in audit.entries(served.office, 1)] == [("chen", "下载正式公文")]
+    second, first = [c.id for c in repo.log(served.office.data, "2025.yaml")][1:3]  # 行政复议办结 → 230, then 复议纠错 → 11
+    status, body, headers = chen.call("GET", f"/api/years/2025/redline?from={first}&to={second}")
+    assert status == 200 and "修订对照" in unquote(headers["content-disposition"])
+    document = zipfile.ZipFile(io.BytesIO(body["raw"])).read("word/document.xml").decode()
+    assert 'w:author="li"' in document and re.search(r"<w:del\b.*?</w:del>", document) and re.search(r"<w:ins\b.*?</w:ins>", document)
+    assert chen.call("GET", f"/api/years/2025/redline?from={first}&to={'0' * 40}")[0] == 404
+    assert wang.call("GET", f"/api/years/2025/redline?from={first}&to={second}")[0] == 403
     status, body, _ = li.call("POST", "/api/years/2026/draft", {})
     assert status == 200, body
     (change,) = repo.log(served.office.data, "2026.yaml")

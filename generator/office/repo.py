@@ -55,13 +55,16 @@ def commit(data: Path, files: list[str], message: str, author: str) -> str:
                                 author_timezone=offset, commit_timezone=offset).decode()
 
 
-def committed(data: Path, name: str) -> bytes | None:
-    """The file as the last commit has it, None when it was never committed."""
+def committed(data: Path, name: str, commit_id: str = "") -> bytes | None:
+    """The file as a commit (by default the last) has it, None when it is not in that commit."""
     with Repo(str(data)) as repository:
         try:
-            tree = repository[repository[repository.head()].tree]  # type: ignore[attr-defined]
-        except KeyError:  # no commit yet
+            commit = repository[commit_id.encode() if commit_id else repository.head()]
+        except KeyError:  # no commit yet, or no such commit
             return None
+        if not isinstance(commit, Commit):
+            return None
+        tree = repository[commit.tree]
         assert isinstance(tree, Tree)
         if name.encode() not in tree:
             return None

@@ -240,6 +240,34 @@ class Years:
 
     # -- downloads -------------------------------------------------------------------------
 
+    def redline(self, year: int, old_id: str, new_id: str, user: User) -> tuple[str, bytes]:
+        """Two versions of the year's data file compared as a DOCX with tracked changes (the
+        `diff` command's redline), the newer version's author as the reviser."""
+        from generator.commands.diff import stem, write_redline
+        from generator.pipeline import open_report
+
+        if user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能对照版本")
+        path = self.path(year)
+        versions = {change.id: change for change in self.history(year)}
+        if old_id not in versions or new_id not in versions:
+            raise Refused(404, f"{path.name} 的修改记录中没有这个版本")
+        with tempfile.TemporaryDirectory() as folder:
+            loaded = []
+            for n, commit_id in enumerate((old_id, new_id)):
+                copy = Path(folder) / str(n) / path.name
+                copy.parent.mkdir()
+                copy.write_bytes(repo.committed(self.office.data, path.name, commit_id) or b"")
+                try:
+                    loaded.append(open_report(copy))
+                except DataError as error:
+                    raise Refused(409, f"版本 {commit_id[:10]} 无法读取：{error.message}") from None
+            newer = versions[new_id]
+            target = Path(folder) / "redline.docx"
+            write_redline(loaded[0].document, loaded[1].document, loaded[1].profile, target, newer.author,
+                          datetime.datetime.fromisoformat(newer.time).replace(tzinfo=None))
+            return f"{stem(loaded[1].document)}-{old_id[:7]}-{new_id[:7]}.docx", target.read_bytes()
+
     def download(self, year: int, kind: str, user: User, address: str) -> tuple[str, bytes]:
         """The report built now from the current data (file name, content); a download of the
         formal edition is recorded in the audit log."""

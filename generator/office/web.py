@@ -178,6 +178,12 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         return Response(content, media_type="application/octet-stream",
                         headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
+    async def redline(request: Request) -> Response:
+        found = current(request)
+        name, content = years.redline(request.path_params["year"], request.query_params.get("from", ""), request.query_params.get("to", ""), found.user)
+        return Response(content, media_type="application/octet-stream",
+                        headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
+
     routes = [
         Route("/", _run(home)),
         Route("/years/{year:int}", _run(year_page)),
@@ -194,6 +200,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),
         Route("/api/years/{year:int}/draft", _run(draft), methods=["POST"]),
         Route("/api/years/{year:int}/download/{kind}", _run(download)),
+        Route("/api/years/{year:int}/redline", _run(redline)),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _failed})
     app.router.redirect_slashes = False
