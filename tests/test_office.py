@@ -31,7 +31,7 @@ from generator.office.service import Years
 from generator.office.web import create_app
 
 from .helpers import generator
-from .test_serve import FORMAL, browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
+from .test_serve import FORMAL, browser, english_in, serving  # noqa: F401 (browser: the suite's Chromium fixture)
 
 PASSWORD = "correct horse 1"
 DATA = """\
@@ -444,6 +444,19 @@ def test_the_clerk_drafts_checks_and_downloads_and_a_formal_download_is_audited(
     assert (change.author, change.message) == ("li", "起草2026年度数据文件（由 2025.yaml 滚动生成，3 项数据待填）")
     assert li.call("POST", "/api/years/2026/draft", {})[0] == 409
     assert [c.author for c in repo.log(served.office.data, "2025.yaml")][:1] == ["本机命令行"]  # the edit made outside, committed as such
+
+
+def test_pages_read_in_chinese(served: Served) -> None:
+    """Every page each role opens, and the refusals, with commands (in <code>) set aside."""
+    served.client("wang").put("行政复议办结", "230")
+    texts = [Client(served.port).call("GET", "/")[1]["text"]]
+    for name in PEOPLE:
+        client = served.client(name)
+        texts += [client.call("GET", path)[1].get("text", "") for path in ("/", "/years/2025", "/years/1999", "/nothing")]
+    texts += [Client(served.port).call("GET", "/years/2025")[1]["text"]]
+    shown = [re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>|<(script|style)\b.*?</\1>", " ", text, flags=re.S)) for text in texts]
+    assert all(shown) and "各单位填报情况" in "".join(shown) and "数据填报" in "".join(shown) and "审计日志" in "".join(shown)
+    assert [english_in(text) for text in shown] == [[]] * len(shown)
 
 
 UNITS = 30
