@@ -219,6 +219,14 @@ def test_a_bad_value_is_refused_with_merges_message(served: Served, typed: str, 
     assert data_text(served) == before
 
 
+def test_a_request_too_large_or_not_json_is_refused(served: Served) -> None:
+    wang = served.client("wang")
+    status, body = wang.put("行政复议办结", "230", note="说" * 40_000)
+    assert (status, body["error"]) == (413, "请求超过 64 KB")
+    status, body, _ = wang.call("POST", "/api/years/2025/units/区司法局/submit", "[1, 2]")
+    assert (status, body["error"]) == (400, "请求的内容应为 JSON 对象")
+    assert len(repo.log(served.office.data, "2025.yaml")) == 1
+
 def test_each_role_does_only_its_part(served: Served) -> None:
     chen, admin, zhao = served.client("chen"), served.client("admin"), served.client("zhao")
     assert chen.put("行政复议办结", "230")[0] == 403  # 审核人 reviews, does not type figures
@@ -278,6 +286,18 @@ def test_a_foreign_host_or_origin_is_refused(served: Served) -> None:
     assert "value" not in data_text(served).split("行政复议办结")[1].split("\n")[0]
     assert wang.put("行政复议办结", "230", origin=f"http://127.0.0.1:{served.port}")[0] == 200
 
+
+def test_names_from_the_settings_are_answered_and_an_expired_session_is_refused(tmp_path: Path) -> None:
+    office = make_office(tmp_path / "office", {"admin": ("管理员", ""), "wang": ("填报员", "区司法局")})
+    office.settings_file.write_text(json.dumps({"names": ["fazhi.example.gov.cn"], "session_hours": 1}), encoding="utf-8")
+    with serving(create_app(office)) as port:
+        wang = Served(office, port).client("wang")
+        assert wang.call("GET", "/api/me", host=f"fazhi.example.gov.cn:{port}")[0] == 200
+        assert wang.call("GET", "/api/me", host=f"fazhi.example.gov.cn.evil.example:{port}")[0] == 400
+        with sqlite3.connect(office.database) as db:
+            db.execute("UPDATE sessions SET expires = 0")
+        status, body, _ = wang.call("GET", "/api/me")
+        assert (status, body["error"]) == (401, "请先登录（登录已过期时请重新登录）")
 
 def test_every_answer_carries_the_security_headers_and_the_cookie_is_strict(served: Served) -> None:
     client = Client(served.port)

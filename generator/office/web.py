@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -50,7 +51,8 @@ _ERRORS = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "
            413: "请求太大", 500: "服务器内部错误，详细信息已记在服务器的日志中"}
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
 
-Handler = Callable[[Request], Awaitable[Response]]
+Body = dict[str, Any]  # the request's JSON object ({} for a GET)
+Handler = Callable[[Request, Body], Response]
 
 
 def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
@@ -75,7 +77,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
 
     # -- pages ---------------------------------------------------------------------------
 
-    async def home(request: Request) -> Response:
+    def home(request: Request, body: Body) -> Response:
         found = accounts.session(office, request.cookies.get(COOKIE, ""))
         if found is None:
             return _page("login.html.j2", session=None)
@@ -84,7 +86,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             extra = {"users": accounts.listed(office), "entries": audit.entries(office, 50)}
         return _page("home.html.j2", session=found, years=years.years(), **extra)
 
-    async def year_page(request: Request) -> Response:
+    def year_page(request: Request, body: Body) -> Response:
         found, year = current(request), request.path_params["year"]
         if found.user.role == "填报员":
             return _page("form.html.j2", session=found, year=year, figures=years.figures(year, found.user), board=years.board(year))
@@ -93,7 +95,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         return _page("board.html.j2", session=found, year=year, board=years.board(year), figures=years.figures(year, found.user),
                      history=years.history(year)[:50], downloads=DOWNLOADS, findings=years.findings(year))
 
-    async def static(request: Request) -> Response:
+    def static(request: Request, body: Body) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
             raise HTTPException(404)
@@ -101,50 +103,47 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
 
     # -- the API ---------------------------------------------------------------------------
 
-    async def login(request: Request) -> Response:
-        body = await _json(request)
+    def login(request: Request, body: Body) -> Response:
         session = accounts.login(office, str(body.get("user", "")), str(body.get("password", "")), address(request))
         response = JSONResponse({"csrf": session.csrf, "user": session.user.as_dict()})
         response.set_cookie(COOKIE, session.token, max_age=int(office.settings().session_hours * 3600), path="/",
                             httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return response
 
-    async def logout(request: Request) -> Response:
+    def logout(request: Request, body: Body) -> Response:
         accounts.logout(office, changing(request), address(request))
         response = JSONResponse({"ok": True})
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
         return response
 
-    async def me(request: Request) -> Response:
+    def me(request: Request, body: Body) -> Response:
         found = current(request)
         return JSONResponse({"user": found.user.as_dict(), "csrf": found.csrf})
 
-    async def year_list(request: Request) -> Response:
+    def year_list(request: Request, body: Body) -> Response:
         current(request)
         return JSONResponse({"years": years.years()})
 
-    async def figures(request: Request) -> Response:
+    def figures(request: Request, body: Body) -> Response:
         return JSONResponse({"figures": years.figures(request.path_params["year"], current(request).user)})
 
-    async def put_figure(request: Request) -> Response:
+    def put_figure(request: Request, body: Body) -> Response:
         found = changing(request)
-        body = await _json(request)
         typed, note, version = (body.get(key, "") for key in ("value", "note", "version"))
         answer = years.set_figure(request.path_params["year"], request.path_params["name"], _text(typed), _text(note), _text(version), found.user)
         return JSONResponse(answer)
 
-    async def history(request: Request) -> Response:
+    def history(request: Request, body: Body) -> Response:
         current(request)
         return JSONResponse({"history": [change.as_dict() for change in years.history(request.path_params["year"])]})
 
-    async def board(request: Request) -> Response:
+    def board(request: Request, body: Body) -> Response:
         if current(request).user.role not in ("经办人", "审核人"):
             raise Refused(403, "只有经办人和审核人能看各单位的填报情况")
         return JSONResponse(years.board(request.path_params["year"]))
 
-    async def unit_step(request: Request) -> Response:
+    def unit_step(request: Request, body: Body) -> Response:
         found, year, unit, step = changing(request), request.path_params["year"], request.path_params["unit"], request.path_params["step"]
-        body = await _json(request)
         if step == "submit":
             years.submit(year, unit, found.user, address(request))
         elif step == "take-in":
@@ -155,9 +154,8 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             raise HTTPException(404)
         return JSONResponse(years.board(year) if found.user.role != "填报员" else {"ok": True})
 
-    async def report_step(request: Request) -> Response:
+    def report_step(request: Request, body: Body) -> Response:
         found, year, step = changing(request), request.path_params["year"], request.path_params["step"]
-        body = await _json(request)
         if step == "submit":
             years.submit_report(year, found.user, address(request))
         elif step == "approve":
@@ -168,17 +166,17 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             raise HTTPException(404)
         return JSONResponse(years.board(year))
 
-    async def draft(request: Request) -> Response:
+    def draft(request: Request, body: Body) -> Response:
         found, year = changing(request), request.path_params["year"]
         return JSONResponse({"year": year, "commit": years.draft(year, found.user)})
 
-    async def download(request: Request) -> Response:
+    def download(request: Request, body: Body) -> Response:
         found = current(request)
         name, content = years.download(request.path_params["year"], request.path_params["kind"], found.user, address(request))
         return Response(content, media_type="application/octet-stream",
                         headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
-    async def redline(request: Request) -> Response:
+    def redline(request: Request, body: Body) -> Response:
         found = current(request)
         name, content = years.redline(request.path_params["year"], request.query_params.get("from", ""), request.query_params.get("to", ""), found.user)
         return Response(content, media_type="application/octet-stream",
@@ -208,11 +206,14 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
     return app
 
 
-def _run(handler: Handler) -> Handler:
-    """The handler, with a refusal turned into JSON (the API) or a page (the rest)."""
+def _run(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint: the body read (within BODY_CAP), the handler run in a worker thread (it
+    reads files, hashes passwords, commits, builds: the event loop must not wait on that), a
+    refusal turned into JSON for the API and into a page for the rest."""
     async def answered(request: Request) -> Response:
         try:
-            return await handler(request)
+            body = await _json(request) if request.method in _UNSAFE else {}
+            return await run_in_threadpool(handler, request, body)
         except Refused as refused:
             if request.url.path.startswith("/api/"):
                 return JSONResponse({"error": refused.message, **refused.extra}, status_code=refused.status)
