@@ -479,6 +479,63 @@ def test_pages_read_in_chinese(served: Served) -> None:
     assert [english_in(text) for text in shown] == [[]] * len(shown)
 
 
+def upload(client: Client, path: str, name: str, content: bytes) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=60)
+    try:
+        connection.request("POST", path, body=content, headers={"cookie": client.cookie, "x-csrf-token": client.csrf,
+                                                                "content-type": "application/octet-stream", "x-file-name": quote(name)})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_the_clerk_merges_a_returned_form_and_absorbs_a_reviewed_docx(served: Served, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from generator.commands.forms import layout
+
+    li, wang = served.client("li"), served.client("wang")
+    path = served.office.data / "2025.yaml"
+    assert generator("collect", str(path), "-o", str(tmp_path / "forms")).returncode == 0
+    form = tmp_path / "forms" / "2025年法治政府建设数据填报表-区法院.xlsx"
+    book = load_workbook(form)
+    sheet = book[layout.DATA_SHEET]
+    key, value = layout.COLUMNS.index(layout.KEY) + 1, layout.COLUMNS.index(layout.VALUE) + 1
+    row = next(r for r in range(layout.HEADER_ROW + 1, sheet.max_row + 1) if sheet.cell(r, key).value == "行政诉讼审结")
+    sheet.cell(row, value).value = "一百四十"
+    book.save(form)
+    status, body = upload(li, "/api/years/2025/merge", form.name, form.read_bytes())
+    assert status == 422 and f"{form.name} 第{row}行" in body["error"] and "不是数字" in body["error"] and str(tmp_path) not in body["error"]
+    assert upload(wang, "/api/years/2025/merge", form.name, form.read_bytes())[0] == 403
+    sheet.cell(row, value).value = 140
+    book.save(form)
+    status, body = upload(li, "/api/years/2025/merge", f"../../{form.name}", form.read_bytes())
+    assert status == 200 and any("行政诉讼审结：填入 140件" in line for line in body["lines"]), body
+    assert "行政诉讼审结: {value: 140, last_year: 130," in path.read_text(encoding="utf-8")
+    change = repo.log(served.office.data, "2025.yaml")[0]
+    assert (change.author, change.message.splitlines()[0]) == ("li", f"合并填报表 {form.name}：1 项")
+    assert upload(li, "/api/years/2025/merge", "表.xls", b"x")[1]["error"] == "请选择 .xlsx 文件，而不是“表.xls”"
+
+    import docx
+
+    for name, typed in (("行政复议办结", "230"), ("复议纠错", "11")):
+        assert li.put(name, typed)[0] == 200
+    status, body, _ = li.call("GET", "/api/years/2025/download/docx")
+    document = docx.Document(io.BytesIO(body["raw"]))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("全年办结行政复议案件"))
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    paragraph.runs[0].text = "全年共办结行政复议案件230件，纠错11件，纠错率4.8%；审结行政诉讼案件140件。"
+    reviewed = io.BytesIO()
+    document.save(reviewed)
+    status, body = upload(li, "/api/years/2025/absorb", "审阅稿.docx", reviewed.getvalue())
+    assert status == 200, body
+    assert "  - 全年共办结行政复议案件{{ 行政复议办结 }}，" in path.read_text(encoding="utf-8")
+    change = repo.log(served.office.data, "2025.yaml")[0]
+    assert (change.author, change.message.splitlines()[0]) == ("li", "写回审阅稿 审阅稿.docx：1 处改动")
+
+
 UNITS = 30
 
 

@@ -173,6 +173,46 @@ class Years:
             raise Refused(422, f"写入后数据文件无法读取，未作改动：{error.message}") from None
         return repo.commit(self.office.data, [path.name], message, user.name)
 
+    # -- files the clerk brings in: returned XLSX forms, reviewed DOCX ---------------------
+
+    def merge_form(self, year: int, name: str, content: bytes, user: User) -> list[str]:
+        """`merge`: a returned 填报表 into the year's data file, committed as the clerk's."""
+        from generator.commands.forms.merge import merge
+
+        self._clerk(user)
+        with self._lock, tempfile.TemporaryDirectory() as folder:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            form = _uploaded(Path(folder), name, ".xlsx", content)
+            try:
+                merged = merge(path, _load(path), [form])
+            except DataError as error:
+                raise Refused(422, error.message.replace(f"{folder}/", "")) from None
+            if merged.written:
+                message = f"合并填报表 {form.name}：{len(merged.changes)} 项\n\n" + "\n".join(change.describe() for change in merged.changes)
+                repo.commit(self.office.data, [path.name], message, user.name)
+            return merged.summary().replace(f"{folder}/", "").splitlines()
+
+    def absorb_review(self, year: int, name: str, content: bytes, accept_changes: bool, user: User) -> list[str]:
+        """`absorb`: the edits of a reviewed DOCX into the year's data file, committed as the clerk's."""
+        from generator.commands.absorb import absorb, record_path
+
+        self._clerk(user)
+        with self._lock, tempfile.TemporaryDirectory() as folder:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            docx = _uploaded(Path(folder), name, ".docx", content)
+            try:
+                outcome = absorb(path, docx, accept_changes)
+            except DataError as error:
+                raise Refused(422, str(error).replace(f"{folder}/", "")) from None
+            if outcome.problems:
+                raise Refused(422, "\n".join(outcome.problem_lines()).replace(f"{folder}/", ""))
+            if path in outcome.written:
+                message = f"写回审阅稿 {docx.name}：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
+                repo.commit(self.office.data, [path.name, record_path(path).name], message, user.name)
+            return [line.replace(f"{folder}/", "") for line in outcome.lines()]
+
     # -- the units' submissions and the report's review -----------------------------------
 
     def submit(self, year: int, unit: str, user: User, address: str) -> None:
@@ -304,6 +344,16 @@ def _versions(text: str, root: Node) -> dict[str, str]:
         return {}
     return {name: hashlib.sha256(text[key.start_mark.index:yamledit.content_end(text, value)].encode()).hexdigest()[:16]
             for name, (key, value) in yamledit.fields(figures[1]).items()}
+
+
+def _uploaded(folder: Path, name: str, suffix: str, content: bytes) -> Path:
+    """The uploaded file saved under its own base name (nothing of a path it may carry)."""
+    base = Path(name.replace("\\", "/")).name.strip()[:100]
+    if not base.lower().endswith(suffix) or base.startswith("."):
+        raise Refused(422, f"请选择 {suffix} 文件，而不是“{base or name}”")
+    path = folder / base
+    path.write_bytes(content)
+    return path
 
 
 def _load(path: Path) -> Report:

@@ -15,7 +15,7 @@ import hmac
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.applications import Starlette
@@ -35,7 +35,8 @@ from generator.office.service import DOWNLOADS, Years
 from generator.resources import templates_dir
 
 COOKIE = "fazhi_office"
-BODY_CAP = 64 * 1024  # bytes: the largest request is a figure with its note
+BODY_CAP = 64 * 1024  # bytes: the largest JSON request is a figure with its note
+UPLOAD_CAP = 20 * 1024 * 1024  # bytes: a returned XLSX form or a reviewed DOCX
 TEMPLATES = templates_dir() / "office"
 STATIC = {"office.js": "text/javascript; charset=utf-8", "office.css": "text/css; charset=utf-8"}
 _HEADERS = {
@@ -170,6 +171,15 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         found, year = changing(request), request.path_params["year"]
         return JSONResponse({"year": year, "commit": years.draft(year, found.user)})
 
+    def merge_form(request: Request, body: Body) -> Response:
+        lines = years.merge_form(request.path_params["year"], body["name"], body["content"], changing(request).user)
+        return JSONResponse({"lines": lines})
+
+    def absorb_review(request: Request, body: Body) -> Response:
+        accept = request.query_params.get("accept_changes") == "1"
+        lines = years.absorb_review(request.path_params["year"], body["name"], body["content"], accept, changing(request).user)
+        return JSONResponse({"lines": lines})
+
     def download(request: Request, body: Body) -> Response:
         found = current(request)
         name, content = years.download(request.path_params["year"], request.path_params["kind"], found.user, address(request))
@@ -197,6 +207,8 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/units/{unit}/{step}", _run(unit_step), methods=["POST"]),
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),
         Route("/api/years/{year:int}/draft", _run(draft), methods=["POST"]),
+        Route("/api/years/{year:int}/merge", _run(merge_form, upload=True), methods=["POST"]),
+        Route("/api/years/{year:int}/absorb", _run(absorb_review, upload=True), methods=["POST"]),
         Route("/api/years/{year:int}/download/{kind}", _run(download)),
         Route("/api/years/{year:int}/redline", _run(redline)),
     ]
@@ -206,13 +218,17 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
     return app
 
 
-def _run(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """The endpoint: the body read (within BODY_CAP), the handler run in a worker thread (it
+def _run(handler: Handler, upload: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint: the body read (JSON within BODY_CAP; an upload, its content and the name
+    in X-File-Name, within UPLOAD_CAP), the handler run in a worker thread (it
     reads files, hashes passwords, commits, builds: the event loop must not wait on that), a
     refusal turned into JSON for the API and into a page for the rest."""
     async def answered(request: Request) -> Response:
         try:
-            body = await _json(request) if request.method in _UNSAFE else {}
+            if upload:
+                body = {"name": unquote(request.headers.get("x-file-name", "")), "content": await _read(request, UPLOAD_CAP)}
+            else:
+                body = await _json(request) if request.method in _UNSAFE else {}
             return await run_in_threadpool(handler, request, body)
         except Refused as refused:
             if request.url.path.startswith("/api/"):
@@ -221,13 +237,18 @@ def _run(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return answered
 
 
-async def _json(request: Request) -> dict[str, Any]:
-    """The request's JSON object, read within BODY_CAP."""
+async def _read(request: Request, cap: int) -> bytes:
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > BODY_CAP:
-            raise Refused(413, f"请求超过 {BODY_CAP // 1024} KB")
+        if len(body) > cap:
+            raise Refused(413, f"请求超过 {cap // 1024 // 1024} MB" if cap >= 1024 * 1024 else f"请求超过 {cap // 1024} KB")
+    return body
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    """The request's JSON object, read within BODY_CAP."""
+    body = await _read(request, BODY_CAP)
     if not body:
         return {}
     try:

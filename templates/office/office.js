@@ -59,6 +59,17 @@ document.addEventListener("DOMContentLoaded", () => {
     const reason = button.parentElement.querySelector("input.reason");
     step(`/api/years/${button.dataset.year}/units/${encodeURIComponent(button.dataset.unit)}/${button.dataset.step}`, {reason: reason ? reason.value : ""});
   });
+  for (const button of document.querySelectorAll("button.upload")) button.addEventListener("click", async () => {
+    const file = document.getElementById(button.dataset.input).files[0];
+    if (!file) { say("请先选择文件"); return; }
+    const accept = button.dataset.kind === "absorb" && document.getElementById("accept-changes").checked ? "?accept_changes=1" : "";
+    const response = await fetch(`/api/years/${button.dataset.year}/${button.dataset.kind}${accept}`, {
+      method: "POST", credentials: "same-origin", body: file,
+      headers: {"Content-Type": "application/octet-stream", "X-CSRF-Token": csrf(), "X-File-Name": encodeURIComponent(file.name)},
+    });
+    const data = await response.json();
+    document.getElementById("outcome").textContent = response.status === 200 ? data.lines.join("\n") + "\n（刷新页面可看到新的状态和修改记录）" : data.error;
+  });
   const draft = document.getElementById("draft");
   if (draft) draft.addEventListener("click", async () => {
     const {status, data} = await api("POST", `/api/years/${draft.dataset.year}/draft`, {});
