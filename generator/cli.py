@@ -176,6 +176,8 @@ def _serve_office(args: argparse.Namespace) -> int:
     from generator.office.folder import Office
     from generator.office.server import run
 
+    if args.host != "127.0.0.1":
+        raise DataError(None, "办公室模式用 --bind 指定监听地址（--host 是单机审阅页面的选项）")
     run(Office(args.office_dir), args.bind, args.port)
     return 0
 

@@ -270,8 +270,13 @@ def test_a_unit_submits_the_clerk_takes_in_or_returns_with_a_reason(served: Serv
     status, board, _ = li.call("POST", "/api/years/2025/units/区司法局/return", {"reason": "办结数与复议台账不符，请核对"})
     assert status == 200 and (board["units"][0]["state"], board["units"][0]["reason"]) == ("退回", "办结数与复议台账不符，请核对")
     assert wang.put("行政复议办结", "229")[0] == 200  # returned: the unit may change it again
+    assert li.call("PUT", "/api/years/2025/deadline", {"deadline": "1月底"})[1]["error"] == "截止日期应写成 2026-01-31，而不是“1月底”"
+    assert wang.call("PUT", "/api/years/2025/deadline", {"deadline": "2026-01-31"})[0] == 403
+    status, board, _ = li.call("PUT", "/api/years/2025/deadline", {"deadline": "2026-01-31"})
+    assert status == 200 and board["deadline"] == "2026-01-31"
+    assert "截止日期：2026-01-31" in wang.call("GET", "/years/2025")[1]["text"]
     actions = [(e["user"], e["action"]) for e in audit.entries(served.office)]
-    assert actions[:3] == [("li", "退回数字"), ("li", "采用数字"), ("wang", "提交数字")]
+    assert actions[:4] == [("li", "设定截止日期"), ("li", "退回数字"), ("li", "采用数字"), ("wang", "提交数字")]
 
 
 def test_a_foreign_host_or_origin_is_refused(served: Served) -> None:

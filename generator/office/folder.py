@@ -108,6 +108,17 @@ class Office:
             raise DataError(None, f"{self.settings_file} 不是有效的设置文件：应为 JSON，例如 {{\"names\": [\"fazhi.example.gov.cn\"], \"deadlines\": {{\"2025\": \"2026-01-31\"}}}}") from None
 
 
+def set_deadline(office: Office, year: int, day: str) -> None:
+    """Write a year's deadline into settings.json, keeping everything else the file holds."""
+    from generator.atomic import write_all
+
+    office.settings()  # refuses a settings file that is not one
+    raw = json.loads(office.settings_file.read_text(encoding="utf-8")) if office.settings_file.is_file() else {}
+    raw.setdefault("deadlines", {})[str(year)] = day
+    text = json.dumps(raw, ensure_ascii=False, indent=2) + "\n"
+    write_all({office.settings_file: lambda temp: temp.write_text(text, encoding="utf-8")})
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT: writers of the database take their turn, across processes too."""

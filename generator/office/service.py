@@ -30,7 +30,7 @@ from generator.commands.forms.units import by_unit, is_percent
 from generator.errors import DataError
 from generator.office import audit, repo
 from generator.office.accounts import Refused, User
-from generator.office.folder import Office, transaction
+from generator.office.folder import Office, set_deadline, transaction
 from generator.pipeline import yamlsource
 from generator.pipeline.figures import format_number
 from generator.pipeline.loader import load
@@ -267,6 +267,18 @@ class Years:
     def _submissions(self, year: int) -> dict[str, dict[str, str]]:
         with self.office.connect() as db:
             return {row["unit"]: dict(row) for row in db.execute("SELECT * FROM submissions WHERE year = ?", (year,))}
+
+    def set_deadline(self, year: int, day: str, user: User, address: str) -> None:
+        """The units' deadline for the year, shown on their forms and the board."""
+        self._clerk(user)
+        self.path(year)
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            raise Refused(422, f"截止日期应写成 2026-01-31，而不是“{day}”") from None
+        with self._lock:
+            set_deadline(self.office, year, day)
+        audit.record(self.office, user.name, "设定截止日期", f"{year}年度：{day}", address)
 
     @staticmethod
     def _clerk(user: User) -> None:

@@ -167,6 +167,11 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             raise HTTPException(404)
         return JSONResponse(years.board(year))
 
+    def deadline(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        years.set_deadline(year, _text(body.get("deadline", "")), found.user, address(request))
+        return JSONResponse(years.board(year))
+
     def draft(request: Request, body: Body) -> Response:
         found, year = changing(request), request.path_params["year"]
         return JSONResponse({"year": year, "commit": years.draft(year, found.user)})
@@ -207,6 +212,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/units/{unit}/{step}", _run(unit_step), methods=["POST"]),
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),
         Route("/api/years/{year:int}/draft", _run(draft), methods=["POST"]),
+        Route("/api/years/{year:int}/deadline", _run(deadline), methods=["PUT"]),
         Route("/api/years/{year:int}/merge", _run(merge_form, upload=True), methods=["POST"]),
         Route("/api/years/{year:int}/absorb", _run(absorb_review, upload=True), methods=["POST"]),
         Route("/api/years/{year:int}/download/{kind}", _run(download)),

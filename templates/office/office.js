@@ -70,6 +70,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const data = await response.json();
     document.getElementById("outcome").textContent = response.status === 200 ? data.lines.join("\n") + "\n（刷新页面可看到新的状态和修改记录）" : data.error;
   });
+  const deadline = document.getElementById("set-deadline");
+  if (deadline) deadline.addEventListener("click", async () => {
+    const {status, data} = await api("PUT", `/api/years/${deadline.dataset.year}/deadline`, {deadline: document.getElementById("deadline").value});
+    if (status === 200) { location.reload(); } else { say(data.error); }
+  });
   const draft = document.getElementById("draft");
   if (draft) draft.addEventListener("click", async () => {
     const {status, data} = await api("POST", `/api/years/${draft.dataset.year}/draft`, {});
