@@ -100,7 +100,7 @@ class Years:
             loaded = open_report(path)
         except DataError as error:
             return [f"错误：{error}"]
-        return [finding.format() for finding in check_loaded(path, loaded.report, loaded.document)]
+        return [finding.format().replace(f"{path}:", f"{path.name}:") for finding in check_loaded(path, loaded.report, loaded.document)]
 
     def draft(self, year: int, user: User) -> str:
         """`draft`: the year's data file from the newest earlier one, committed as the clerk's."""
