@@ -2,19 +2,18 @@
 
 yamlsource (YAML with line and column of every value) → loader (validated into `model.Report`,
 with `figures` computed) → resolve (Jinja text, numbering: `document.Document`). Commands load a
-file once with `open_report` and hand the loaded objects on. Importing the package (or its
-document model, or its YAML reader) starts none of the later stages: `open_report` imports them.
+file once with `open_report` and hand the loaded objects on.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from generator.config import layout
-    from generator.pipeline.document import Document
-    from generator.pipeline.model import Report
+from generator.config import layout
+from generator.pipeline.document import Document
+from generator.pipeline.loader import load
+from generator.pipeline.model import Report
+from generator.pipeline.resolve import resolve
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,6 @@ class Loaded:
 
 def open_report(path: Path, layout_name: str | None = None) -> Loaded:
     """Load, validate and resolve a data file; `layout_name` overrides the data's meta.layout."""
-    from generator.config import layout
-    from generator.pipeline.loader import load
-    from generator.pipeline.resolve import resolve
-
     report = load(path)
     document = resolve(report)
     profile = layout.load(layout_name or document.layout or layout.DEFAULT_LAYOUT, path.parent)
