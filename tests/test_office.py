@@ -394,6 +394,36 @@ def test_backup_while_serving_then_restore_gives_the_same_data_history_and_accou
     assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "other").exists()
 
 
+def test_backups_taken_while_changes_go_in_restore_whole(served: Served, tmp_path: Path) -> None:
+    """Backups taken while a clerk saves figure after figure each restore to a whole office:
+    every commit readable, the data file that of the last commit, the audit chain intact."""
+    years, li = Years(served.office), accounts.User("li", "经办人", "")
+    done = threading.Event()
+
+    def saving() -> None:
+        for n in range(20):
+            version = {f["name"]: f["version"] for f in years.figures(2025, li)}["行政复议办结"]
+            years.set_figure(2025, "行政复议办结", str(300 + n), "", version, li)
+            audit.record(served.office, "li", "测试", str(n))
+        done.set()
+
+    writer = threading.Thread(target=saving)
+    writer.start()
+    archives = []
+    while not done.is_set() or not archives:
+        archive = tmp_path / f"{len(archives)}.zip"
+        assert generator("backup", str(archive), "--office-dir", str(served.office.root)).returncode == 0
+        archives.append(archive)
+    writer.join(timeout=60)
+    for archive in archives:
+        target = tmp_path / f"恢复{archive.stem}"
+        assert generator("restore", str(archive), str(target)).returncode == 0
+        history = repo.log(target / "data", "2025.yaml")
+        assert history[-1].message == "收录服务器之外的改动：2025.yaml" and len(history) <= 21
+        assert (target / "data" / "2025.yaml").read_bytes() == repo.committed(target / "data", "2025.yaml")
+        assert generator("audit", "verify", "--office-dir", str(target)).returncode == 0
+    assert len(repo.log(served.office.data, "2025.yaml")) == 21
+
 def test_audit_verify_reports_the_first_broken_entry(served: Served) -> None:
     served.client("wang")
     served.client("li")

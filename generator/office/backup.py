@@ -29,7 +29,7 @@ MANIFEST = "manifest.json"
 GIT = "data/.git"
 MEMBER_CAP = 200_000  # files in a backup
 SIZE_CAP = 4 * 1024**3  # bytes, unpacked
-_SKIPPED = ("index", "index.lock")  # rebuilt by restore
+_SKIPPED = ("index",)
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,15 @@ def backup(office: Office, target: Path) -> Snapshot:
 
 def _write(office: Office, temp: Path) -> Snapshot:
     git = office.data / ".git"
-    references = {path: path.read_bytes() for path in [git / "HEAD", git / "packed-refs", *(git / "refs").rglob("*")] if path.is_file()}
-    with Repo(str(office.data)) as repository:
-        head = repository.head().decode()
+    references = {path: path.read_bytes() for path in [git / "HEAD", git / "packed-refs", *(git / "refs").rglob("*")] if path.is_file() and _kept(path)}
+    head = _resolved(git, references)
     files = 0
     with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in references.items():
             archive.writestr(f"{GIT}/{path.relative_to(git).as_posix()}", content)
             files += 1
         for path in sorted(git.rglob("*")):
-            if path.is_file() and path not in references and path.name not in _SKIPPED and not path.name.endswith((".lock", ".tmp")) and "refs" not in path.relative_to(git).parts[:1]:
+            if path.is_file() and path not in references and _kept(path) and "refs" not in path.relative_to(git).parts[:1]:
                 archive.write(path, f"{GIT}/{path.relative_to(git).as_posix()}")
                 files += 1
         with tempfile.TemporaryDirectory() as folder:
@@ -77,6 +76,23 @@ def _write(office: Office, temp: Path) -> Snapshot:
         archive.writestr(MANIFEST, json.dumps({"format": 1, "made": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                                                "head": head, "users": users, "audit_entries": entries}, ensure_ascii=False, indent=2))
     return snapshot
+
+
+def _kept(path: Path) -> bool:
+    """Not the index (restore rebuilds it) nor a file dulwich is still writing (a .lock or tmp_
+    file, renamed into place when complete)."""
+    return path.name not in _SKIPPED and not path.name.endswith(".lock") and not path.name.startswith("tmp_")
+
+
+def _resolved(git: Path, references: dict[Path, bytes]) -> str:
+    """The commit HEAD names in the references as read."""
+    lines = references.get(git / "packed-refs", b"").decode().splitlines()
+    packed = {name: sha for sha, _, name in (line.partition(" ") for line in lines if line[:1] not in ("#", "^", ""))}
+    head = references[git / "HEAD"].decode().strip()
+    while head.startswith("ref: "):
+        name = head[5:]
+        head = references[git / name].decode().strip() if git / name in references else packed.get(name, "")
+    return head
 
 
 def restore(archive_path: Path, target: Path) -> Snapshot:
