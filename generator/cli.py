@@ -191,6 +191,8 @@ def _users(args: argparse.Namespace) -> int:
     if args.action == "add":
         user = terminal.add_user(office, args.name, args.role, args.unit or "", args.password_stdin)
         print(f"已建立账号 {user.name}（{user.role}{'，' + user.unit if user.unit else ''}）")
+        if note := (terminal.unit_note(office, user.unit) if user.role == "填报员" else ""):
+            print(f"提示：{note}", file=sys.stderr)
     elif args.action == "list":
         users = accounts.listed(office.require())
         print(text_table([("账号", "角色", "单位", "状态"), *((u.name, u.role, u.unit, "已停用" if u.disabled else "正常") for u in users)]), end="")

@@ -359,7 +359,12 @@ def test_accounts_from_the_command_line(tmp_path: Path) -> None:
     with pytest.raises(Refused) as refused_login:
         accounts.login(office, "wang", "new password 2", "127.0.0.1")
     assert refused_login.value.status == 401
-    unit_missing = generator("users", "add", "zhao", "--role", "填报员", "--password-stdin", "--office-dir", str(root))
+    (office.data / "2025.yaml").write_text(DATA, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", _Lines(PASSWORD))
+        slip = generator("users", "add", "zhao", "--role", "填报员", "--unit", "区法阮", "--password-stdin", "--office-dir", str(root))
+    assert (slip.returncode, slip.stderr) == (0, "提示：2025.yaml 中没有数字由“区法阮”填报（from:）（是否想写“区法院”？）；该账号登录后会看到空表\n")
+    unit_missing = generator("users", "add", "zhou", "--role", "填报员", "--password-stdin", "--office-dir", str(root))
     assert unit_missing.stderr.startswith("错误：填报员须用 --unit 指明所属单位")
     stored = sqlite3.connect(office.database).execute("SELECT hash FROM users WHERE name = 'admin'").fetchone()[0]
     assert stored.startswith("$argon2id$") and PASSWORD not in stored

@@ -31,6 +31,26 @@ def add_user(office: Office, name: str, role: str, unit: str, password_from_stdi
     return accounts.add(office, name, role, unit, password)
 
 
+def unit_note(office: Office, unit: str) -> str:
+    """A warning when no figure of the newest year's data is asked of this unit (a slip in
+    its name would leave the account with an empty form), else ""."""
+    from generator.chinese import did_you_mean, years_in
+    from generator.commands.forms.units import by_unit
+    from generator.pipeline.loader import load
+
+    files = years_in(office.data)
+    if not unit or not files:
+        return ""
+    newest = list(files.values())[-1]
+    try:
+        units = by_unit(load(newest))
+    except DataError:
+        return ""
+    if unit in units:
+        return ""
+    return f"{newest.name} 中没有数字由“{unit}”填报（from:）{did_you_mean(unit, units)}；该账号登录后会看到空表"
+
+
 def history_lines(path: Path) -> list[str]:
     root = repo.root_of(path)
     changes = repo.log(root, path.resolve().relative_to(root).as_posix())
