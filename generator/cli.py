@@ -218,7 +218,85 @@ def _rename(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from generator.commands.serve import run
 
+    if args.office:
+        return _serve_office(args)
     run(args.host, args.port, args.data_dir, args.out_dir)
+    return 0
+
+
+# -- the office server's verbs (generator/office/) ------------------------------------------
+
+def _office_dir_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--office-dir", type=Path, default=Path("office"), help="办公室文件夹：数据仓库、账号数据库、设置（默认 office）")
+
+
+def _serve_office(args: argparse.Namespace) -> int:
+    from generator.office.folder import Office
+    from generator.office.server import run
+
+    if args.host != "127.0.0.1":
+        raise DataError(None, "办公室模式用 --bind 指定监听地址（--host 是单机审阅页面的选项）")
+    run(Office(args.office_dir), args.bind, args.port)
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    from generator.commands.forms import text_table
+    from generator.office import accounts, terminal
+    from generator.office.folder import Office
+
+    office = Office(args.office_dir)
+    if args.action == "add":
+        user = terminal.add_user(office, args.name, args.role, args.unit or "", args.password_stdin)
+        print(f"已建立账号 {user.name}（{user.role}{'，' + user.unit if user.unit else ''}）")
+        if note := (terminal.unit_note(office, user.unit) if user.role == "填报员" else ""):
+            print(f"提示：{note}", file=sys.stderr)
+    elif args.action == "list":
+        users = accounts.listed(office.require())
+        print(text_table([("账号", "角色", "单位", "状态"), *((u.name, u.role, u.unit, "已停用" if u.disabled else "正常") for u in users)]), end="")
+    elif args.action == "passwd":
+        accounts.set_password(office.require(), args.name, terminal.read_password(args.password_stdin))
+        print(f"已修改 {args.name} 的密码，其已登录的会话均已退出")
+    else:
+        accounts.disable(office.require(), args.name)
+        print(f"已停用账号 {args.name}，其已登录的会话均已退出")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from generator.office.terminal import history_lines
+
+    print("\n".join(history_lines(args.data)))
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from generator.office import audit
+    from generator.office.folder import Office
+
+    checked, broken = audit.verify(Office(args.office_dir).require())
+    if broken:
+        print(f"审计日志有误：{broken}（此前 {checked} 条完好）")
+        return 1
+    print(f"审计日志完好：共 {checked} 条，每条所记的上一条哈希都相符")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from generator.office.backup import backup
+    from generator.office.folder import Office
+
+    snapshot = backup(Office(args.office_dir), args.file)
+    print(f"已写入 {args.file}：数据仓库（最新提交 {snapshot.head[:10]}）、{snapshot.users} 个账号、{snapshot.audit_entries} 条审计日志")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from generator.office.backup import restore
+
+    snapshot = restore(args.file, args.folder)
+    print(f"已恢复到 {args.folder}：数据仓库（最新提交 {snapshot.head[:10]}）、{snapshot.users} 个账号、{snapshot.audit_entries} 条审计日志；"
+          f"启动：python -m generator serve --office --office-dir {args.folder}")
     return 0
 
 
@@ -335,6 +413,40 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path, default=Path("data"), help="存放 <年份>.yaml 的文件夹（默认 data）")
     serve.add_argument("--out-dir", type=Path, default=Path("out"), help="生成下载文件的位置，每年一个 <年份>/ 文件夹（默认 out）")
     serve.set_defaults(run=_serve)
+
+    # The office server (docs/office.md): `serve --office`, accounts, history, audit, backups.
+    serve.add_argument("--office", action="store_true", help="办公室模式：账号登录、各单位在浏览器中填报、每次修改都有记录（见 docs/office.md）")
+    serve.add_argument("--bind", default="127.0.0.1", help="与 --office 同用：监听地址（默认 127.0.0.1，仅本机；内网使用时写本机的内网 IP）")
+    _office_dir_option(serve)
+    users = commands.add_parser("users", help="办公室模式的账号：建立、列出、改密码、停用", description="办公室模式的账号。第一个账号应为管理员。")
+    user_actions = users.add_subparsers(dest="action", required=True, metavar="操作", title="操作", parser_class=_Parser)
+    for action, text in (("add", "建立账号"), ("list", "列出全部账号"), ("passwd", "修改密码"), ("disable", "停用账号")):
+        sub = user_actions.add_parser(action, help=text, description=text + "。")
+        if action != "list":
+            sub.add_argument("name", type=_short_text, help="账号名，例如 wangfang 或 王芳")
+        if action == "add":
+            sub.add_argument("--role", required=True, choices=("管理员", "经办人", "审核人", "填报员"), help="角色")
+            sub.add_argument("--unit", type=_short_text, help="所属单位，填报员必填，与数据文件中数字的 from: 相同，例如 区司法局")
+        if action in ("add", "passwd"):
+            sub.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（第一行），不提示输入")
+        _office_dir_option(sub)
+    users.set_defaults(run=_users)
+    history = commands.add_parser("history", help="办公室数据仓库中某个数据文件的修改记录：谁、何时、改了什么", description="列出数据文件的每次修改：时间、修改人、内容，最新的在前。")
+    history.add_argument("data", type=Path, help="办公室数据仓库中的数据文件，例如 office/data/2025.yaml")
+    history.set_defaults(run=_history)
+    audit = commands.add_parser("audit", help="检查审计日志的哈希链", description="审计日志每条都记着上一条的哈希；verify 逐条核对，报告第一条有误的记录。")
+    audit_actions = audit.add_subparsers(dest="action", required=True, metavar="操作", title="操作", parser_class=_Parser)
+    verify = audit_actions.add_parser("verify", help="逐条核对哈希链", description="逐条核对审计日志的哈希链；有误时退出码为 1。")
+    _office_dir_option(verify)
+    audit.set_defaults(run=_audit)
+    backup = commands.add_parser("backup", help="把办公室文件夹备份为一个 ZIP 文件（服务运行时也可以）", description="备份数据仓库（含全部修改记录）、账号、审计日志和设置；服务运行时也能得到一致的快照。")
+    backup.add_argument("file", type=Path, help="备份文件，例如 备份-20260115.zip")
+    _office_dir_option(backup)
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser("restore", help="由备份文件恢复到一个空文件夹", description="由 backup 生成的 ZIP 文件恢复出完整的办公室文件夹；只写入空文件夹或新文件夹。")
+    restore.add_argument("file", type=Path, help="备份文件，例如 备份-20260115.zip")
+    restore.add_argument("folder", type=Path, help="要恢复到的空文件夹，例如 office-恢复")
+    restore.set_defaults(run=_restore)
 
     collect = commands.add_parser("collect", help="为每个填报单位生成数据填报表（XLSX）", description="按数字的 from（填报单位）为每个单位生成一份数据填报表（XLSX），并列出单位名单；由公式计算的数字不需填报。")
     collect.add_argument("data", type=Path, help="数据文件，例如 data/2025.yaml")

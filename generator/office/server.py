@@ -1,0 +1,27 @@
+"""`serve --office`: the office server, on loopback unless an address is named."""
+from __future__ import annotations
+
+import sys
+
+from generator.commands.serve import LOOPBACK, listen
+from generator.errors import DataError
+from generator.office import accounts
+from generator.office.folder import Office
+
+
+def run(office: Office, bind: str, port: int) -> None:
+    """Serve until Ctrl+C; refuses to start without an administrator (set up at the terminal)."""
+    office.require().prepare()  # commits what changed in data/ while the server was stopped
+    if not any(user.role == "管理员" and not user.disabled for user in accounts.listed(office)):
+        raise DataError(None, f"{office.root} 中还没有可用的管理员：请先用 python -m generator users add 名字 --role 管理员 --office-dir {office.root} 建立")
+    listener = listen(bind, port)
+    import uvicorn
+
+    from generator.office.web import create_app
+
+    shown = f"[{bind}]" if ":" in bind else bind
+    print(f"办公室服务：http://{shown}:{port}/（按 Ctrl+C 停止）", flush=True)
+    if bind not in LOOPBACK:
+        print(f"注意：正在监听 {bind}，内网中能连到本机的人都能打开登录页；切勿让互联网访问到这个地址", file=sys.stderr, flush=True)
+    config = uvicorn.Config(create_app(office, bind), log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[listener])

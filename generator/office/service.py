@@ -1,0 +1,395 @@
+"""The office's per-year operations: what a person may see and do with a year's report, on
+the data files of the office repository. The web layer calls these and only does HTTP; they call
+the existing pipeline and commands (loader, merge's value reading, build), never re-implement them.
+
+Every accepted change to a data file is written whole (generator.atomic) and committed in the
+same step, authored by its person, under one lock: one office per process, so changes take turns
+and none is lost. A save carries the version of the figure it was based on; when the figure has
+changed since, it is refused with both values, never merged.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import hashlib
+import tempfile
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from generator.atomic import write_all
+from generator.chinese import years_in
+from generator.commands.absorb import yamledit
+from generator.commands.forms import layout
+from generator.commands.forms.merge import _edit as value_edit
+from generator.commands.forms.merge import _plain as plain
+from generator.commands.forms.merge import read_number
+from generator.commands.forms.units import by_unit, is_percent
+from generator.errors import DataError
+from generator.office import audit, repo
+from generator.office.accounts import Refused, User
+from generator.office.folder import Office, set_deadline, transaction
+from generator.pipeline import yamlsource
+from generator.pipeline.figures import format_number
+from generator.pipeline.loader import load
+from generator.pipeline.model import Figure, Report
+
+# The states of a unit's figures on the clerk's board, and of the report itself.
+EMPTY, FILLED, SUBMITTED, RETURNED, TAKEN = "未填", "已填", "已提交", "退回", "已采用"
+REPORT = ""  # the submissions row of the report itself (submitted for review, approved or returned)
+APPROVED = "已批准"
+DOWNLOADS = {"docx": ("docx", "web"), "formal-docx": ("docx", "formal"), "pdf": ("pdf", "web"), "formal-pdf": ("pdf", "formal")}
+NOTE_CAP, REASON_CAP, VALUE_CAP = 500, 500, 40  # characters
+
+
+class Years:
+    """The years of one office, and what its people may do with them."""
+
+    def __init__(self, office: Office) -> None:
+        self.office = office
+        self._lock = threading.Lock()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def years(self) -> list[int]:
+        return list(years_in(self.office.data))
+
+    def path(self, year: int) -> Path:
+        path = years_in(self.office.data).get(year)
+        if path is None:
+            raise Refused(404, f"没有 {year} 年度的数据文件")
+        return path
+
+    def figures(self, year: int, user: User) -> list[dict[str, object]]:
+        """The figures this person may see: a 填报员 those of their unit, the others every
+        figure that is typed in (computed ones follow from these)."""
+        path = self.path(year)
+        report, versions = _load(path), figure_versions(path)
+        units = by_unit(report)
+        seen = units.get(user.unit, []) if user.role == "填报员" else [f for figures in units.values() for f in figures]
+        unit_of = {f.name: unit for unit, figures in units.items() for f in figures}
+        return [_figure_dict(f, unit_of[f.name], versions[f.name]) for f in seen]
+
+    def history(self, year: int) -> list[repo.Change]:
+        return repo.log(self.office.data, self.path(year).name)
+
+    def board(self, year: int) -> dict[str, object]:
+        """Each unit's state, the report's, and the deadline: the clerk's status board."""
+        report = _load(self.path(year))
+        rows = self._submissions(year)
+        units = []
+        for unit, figures in by_unit(report).items():
+            filled = sum(1 for f in figures if f.value is not None)
+            row = rows.get(unit)
+            state = row["state"] if row else (FILLED if filled else EMPTY)
+            units.append({"unit": unit, "state": state, "filled": filled, "total": len(figures),
+                          "by": row["by"] if row else "", "at": row["at"] if row else "", "reason": row["reason"] if row else ""})
+        own = rows.get(REPORT)
+        return {"year": year, "deadline": self.office.settings().deadlines.get(str(year), ""), "units": units,
+                "report": {"state": own["state"], "by": own["by"], "at": own["at"], "reason": own["reason"]} if own else None}
+
+    def findings(self, year: int) -> list[str]:
+        """`check`'s findings on the year's report, as the clerk reads them at the terminal."""
+        from generator.commands.check import check_loaded
+        from generator.pipeline import open_report
+
+        path = self.path(year)
+        try:
+            loaded = open_report(path)
+        except DataError as error:
+            return [f"错误：{error}"]
+        return [finding.format().replace(f"{path}:", f"{path.name}:") for finding in check_loaded(path, loaded.report, loaded.document)]
+
+    def draft(self, year: int, user: User) -> str:
+        """`draft`: the year's data file from the newest earlier one, committed as the clerk's."""
+        from generator.commands.draft import draft
+
+        self._clerk(user)
+        with self._lock:
+            repo.commit_outside_changes(self.office.data)
+            try:
+                target, origin, to_fill = draft(year, self.office.data)
+            except DataError as error:
+                raise Refused(409, error.message) from None
+            return repo.commit(self.office.data, [target.name], f"起草{year}年度数据文件（由 {origin.name} 滚动生成，{to_fill} 项数据待填）", user.name)
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def set_figure(self, year: int, name: str, typed: str, note: str, version: str, user: User) -> dict[str, object]:
+        """Write one figure's value and commit it; Refused with the status the API answers."""
+        if user.role not in ("填报员", "经办人"):
+            raise Refused(403, f"{user.role}不能修改数字")
+        if len(typed) > VALUE_CAP or len(note) > NOTE_CAP:
+            raise Refused(422, f"数值最多 {VALUE_CAP} 个字符，说明最多 {NOTE_CAP} 个字符")
+        with self._lock:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            report = _load(path)
+            figure = report.figures.get(name)
+            unit = _unit_of(report, name)
+            if figure is None or unit is None:
+                raise Refused(404, f"数据文件中没有需要填报的数字“{name}”")
+            if user.role == "填报员":
+                if unit != user.unit:
+                    raise Refused(403, f"“{name}”由{unit}填报，{user.unit}不能修改")
+                state = self._submissions(year).get(unit)
+                if state is not None and state["state"] in (SUBMITTED, TAKEN):
+                    raise Refused(403, f"{unit}的数字{state['state']}，不能再改；需要修改时请经办人退回")
+            try:
+                number = read_number(layout.Answer(name, 0, "", typed, "General", None, note), figure)
+            except ValueError as error:
+                raise Refused(422, f"{name}：{error}") from None
+            if number is None:
+                raise Refused(422, f"{name}：请填写数值（暂时没有数的，先不填这一项）")
+            source, root = yamlsource.read(path)
+            current = _versions(source.text, root)[name]
+            if version != current:
+                shown = _shown(figure.value)
+                raise Refused(409, f"“{name}”在您打开页面之后已被他人改过：现在是 {shown}，您填的是 {typed}。请核对后在最新版本上重新填写",
+                              current={"value": figure.value, "version": current}, yours={"value": typed, "version": version})
+            if figure.value is not None and Decimal(repr(figure.value)) == number:
+                return {"name": name, "value": figure.value, "version": current, "commit": None}
+            node = yamledit.fields(yamledit.fields(root)["figures"][1])[name][1]
+            edit = value_edit(node, plain(number), "\r\n" if "\r\n" in source.text else "\n")
+            message = f"{name} {_shown(figure.value)} → {plain(number)}" + (f"\n\n说明：{note.strip()}" if note.strip() else "")
+            commit = self._write(path, yamledit.apply(source.text, [edit]), message, user)
+            new = figure_versions(path)[name]
+        value = int(number) if number == number.to_integral_value() else float(number)
+        return {"name": name, "value": value, "version": new, "commit": commit}
+
+    def _write(self, path: Path, text: str, message: str, user: User) -> str:
+        """Replace the data file with `text` once it is seen to load, and commit it."""
+        encoding = "utf-8-sig" if path.read_bytes().startswith(codecs.BOM_UTF8) else "utf-8"
+
+        def checked(temp: Path) -> None:
+            temp.write_text(text, encoding=encoding, newline="")
+            load(temp)
+
+        try:
+            write_all({path: checked})
+        except DataError as error:
+            raise Refused(422, f"写入后数据文件无法读取，未作改动：{error.message}") from None
+        return repo.commit(self.office.data, [path.name], message, user.name)
+
+    # -- files the clerk brings in: returned XLSX forms, reviewed DOCX ---------------------
+
+    def merge_form(self, year: int, name: str, content: bytes, user: User) -> list[str]:
+        """`merge`: a returned 填报表 into the year's data file, committed as the clerk's."""
+        from generator.commands.forms.merge import merge
+
+        self._clerk(user)
+        with self._lock, tempfile.TemporaryDirectory() as folder:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            form = _uploaded(Path(folder), name, ".xlsx", content)
+            try:
+                merged = merge(path, _load(path), [form])
+            except DataError as error:
+                raise Refused(422, error.message.replace(f"{folder}/", "")) from None
+            if merged.written:
+                message = f"合并填报表 {form.name}：{len(merged.changes)} 项\n\n" + "\n".join(change.describe() for change in merged.changes)
+                repo.commit(self.office.data, [path.name], message, user.name)
+            return merged.summary().replace(f"{folder}/", "").splitlines()
+
+    def absorb_review(self, year: int, name: str, content: bytes, accept_changes: bool, user: User) -> list[str]:
+        """`absorb`: the edits of a reviewed DOCX into the year's data file, committed as the clerk's."""
+        from generator.commands.absorb import absorb, record_path
+
+        self._clerk(user)
+        with self._lock, tempfile.TemporaryDirectory() as folder:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            docx = _uploaded(Path(folder), name, ".docx", content)
+            try:
+                outcome = absorb(path, docx, accept_changes)
+            except DataError as error:
+                raise Refused(422, str(error).replace(f"{folder}/", "")) from None
+            if outcome.problems:
+                raise Refused(422, "\n".join(outcome.problem_lines()).replace(f"{folder}/", ""))
+            if path in outcome.written:
+                message = f"写回审阅稿 {docx.name}：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
+                repo.commit(self.office.data, [path.name, record_path(path).name], message, user.name)
+            return [line.replace(f"{folder}/", "") for line in outcome.lines()]
+
+    # -- the units' submissions and the report's review -----------------------------------
+
+    def submit(self, year: int, unit: str, user: User, address: str) -> None:
+        """A 填报员 hands their unit's figures in: all must be filled."""
+        if user.role != "填报员" or user.unit != unit:
+            raise Refused(403, f"只有{unit}的填报员能提交本单位的数字")
+        report = _load(self.path(year))
+        empty = [f.name for f in by_unit(report).get(unit, []) if f.value is None]
+        if empty:
+            raise Refused(422, f"还有 {len(empty)} 项未填：{'、'.join(empty)}；填完后再提交")
+        self._move(year, unit, (EMPTY, FILLED, RETURNED), SUBMITTED, user, address, "提交数字")
+
+    def take_in(self, year: int, unit: str, user: User, address: str) -> None:
+        """The clerk takes a unit's submitted figures into the report."""
+        self._clerk(user)
+        self._move(year, unit, (SUBMITTED,), TAKEN, user, address, "采用数字")
+
+    def give_back(self, year: int, unit: str, reason: str, user: User, address: str) -> None:
+        """The clerk returns a unit's figures, saying why; the unit can change them again."""
+        self._clerk(user)
+        self._move(year, unit, (SUBMITTED, TAKEN), RETURNED, user, address, "退回数字", _reason(reason))
+
+    def submit_report(self, year: int, user: User, address: str) -> None:
+        self._clerk(user)
+        self.path(year)
+        self._move(year, REPORT, (EMPTY, RETURNED), SUBMITTED, user, address, "报告送审")
+
+    def approve_report(self, year: int, user: User, address: str) -> None:
+        self._reviewer(user)
+        self._move(year, REPORT, (SUBMITTED,), APPROVED, user, address, "批准报告")
+
+    def return_report(self, year: int, reason: str, user: User, address: str) -> None:
+        self._reviewer(user)
+        self._move(year, REPORT, (SUBMITTED,), RETURNED, user, address, "退回报告", _reason(reason))
+
+    def _move(self, year: int, unit: str, allowed: tuple[str, ...], to: str, user: User, address: str, action: str, reason: str = "") -> None:
+        """One step of a submission, checked against its state and recorded in the audit log
+        in the same transaction. Nobody takes in or approves what they submitted themselves."""
+        what = f"{year}年度报告" if unit == REPORT else f"{year}年度 {unit}的数字"
+        now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        with self.office.connect() as db, transaction(db):
+            row = db.execute("SELECT * FROM submissions WHERE year = ? AND unit = ?", (year, unit)).fetchone()
+            state = row["state"] if row else EMPTY
+            if state not in allowed:
+                raise Refused(409, f"{what}现在是“{state}”，不能{action}")
+            if to in (TAKEN, APPROVED) and row is not None and row["by"] == user.name:
+                raise Refused(403, f"{what}是您提交的，不能由您本人{action}；请由另一位同事处理")
+            by = user.name if to == SUBMITTED else row["by"] if row else user.name
+            db.execute("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?)", (year, unit, to, by, now, reason))
+            audit.append(db, user.name, action, what + (f"；理由：{reason}" if reason else ""), address)
+
+    def _submissions(self, year: int) -> dict[str, dict[str, str]]:
+        with self.office.connect() as db:
+            return {row["unit"]: dict(row) for row in db.execute("SELECT * FROM submissions WHERE year = ?", (year,))}
+
+    def set_deadline(self, year: int, day: str, user: User, address: str) -> None:
+        """The units' deadline for the year, shown on their forms and the board."""
+        self._clerk(user)
+        self.path(year)
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            raise Refused(422, f"截止日期应写成 2026-01-31，而不是“{day}”") from None
+        with self._lock:
+            set_deadline(self.office, year, day)
+        audit.record(self.office, user.name, "设定截止日期", f"{year}年度：{day}", address)
+
+    @staticmethod
+    def _clerk(user: User) -> None:
+        if user.role != "经办人":
+            raise Refused(403, "只有经办人能做这一步")
+
+    @staticmethod
+    def _reviewer(user: User) -> None:
+        if user.role != "审核人":
+            raise Refused(403, "只有审核人能批准或退回报告")
+
+    # -- downloads -------------------------------------------------------------------------
+
+    def redline(self, year: int, old_id: str, new_id: str, user: User) -> tuple[str, bytes]:
+        """Two versions of the year's data file compared as a DOCX with tracked changes (the
+        `diff` command's redline), the newer version's author as the reviser."""
+        from generator.commands.diff import stem, write_redline
+        from generator.pipeline import open_report
+
+        if user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能对照版本")
+        path = self.path(year)
+        versions = {change.id: change for change in self.history(year)}
+        if old_id not in versions or new_id not in versions:
+            raise Refused(404, f"{path.name} 的修改记录中没有这个版本")
+        with tempfile.TemporaryDirectory() as folder:
+            loaded = []
+            for n, commit_id in enumerate((old_id, new_id)):
+                copy = Path(folder) / str(n) / path.name
+                copy.parent.mkdir()
+                copy.write_bytes(repo.committed(self.office.data, path.name, commit_id) or b"")
+                try:
+                    loaded.append(open_report(copy))
+                except DataError as error:
+                    raise Refused(409, f"版本 {commit_id[:10]} 无法读取：{error.message}") from None
+            newer = versions[new_id]
+            target = Path(folder) / "redline.docx"
+            write_redline(loaded[0].document, loaded[1].document, loaded[1].profile, target, newer.author,
+                          datetime.datetime.fromisoformat(newer.time).replace(tzinfo=None))
+            return f"{stem(loaded[1].document)}-{old_id[:7]}-{new_id[:7]}.docx", target.read_bytes()
+
+    def download(self, year: int, kind: str, user: User, address: str) -> tuple[str, bytes]:
+        """The report built now from the current data (file name, content); a download of the
+        formal edition is recorded in the audit log."""
+        from generator.commands.build import build, edition
+        from generator.pipeline import open_report
+
+        if user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能下载报告")
+        if kind not in DOWNLOADS:
+            raise Refused(404, "没有这种下载")
+        fmt, name = DOWNLOADS[kind]
+        try:
+            loaded = open_report(self.path(year))
+            with tempfile.TemporaryDirectory() as folder:
+                (written,) = build(edition(loaded.document, name), loaded.profile, Path(folder), (fmt,)).written
+                content = written.read_bytes()
+        except DataError as error:
+            raise Refused(409, f"报告现在无法生成：{error}") from None
+        if name == "formal":
+            audit.record(self.office, user.name, "下载正式公文", f"{year}年度 {written.name}", address)
+        return written.name, content
+
+
+def figure_versions(path: Path) -> dict[str, str]:
+    """Each figure's version: a hash of its text in the data file, so a save can tell whether
+    the figure it was based on is still the one there."""
+    source, root = yamlsource.read(path)
+    return _versions(source.text, root)
+
+
+def _versions(text: str, root: Node) -> dict[str, str]:
+    figures = yamledit.fields(root).get("figures")
+    if figures is None or not isinstance(figures[1], MappingNode):
+        return {}
+    return {name: hashlib.sha256(text[key.start_mark.index:yamledit.content_end(text, value)].encode()).hexdigest()[:16]
+            for name, (key, value) in yamledit.fields(figures[1]).items()}
+
+
+def _uploaded(folder: Path, name: str, suffix: str, content: bytes) -> Path:
+    """The uploaded file saved under its own base name (nothing of a path it may carry)."""
+    base = Path(name.replace("\\", "/")).name.strip()[:100]
+    if not base.lower().endswith(suffix) or base.startswith("."):
+        raise Refused(422, f"请选择 {suffix} 文件，而不是“{base or name}”")
+    path = folder / base
+    path.write_bytes(content)
+    return path
+
+
+def _load(path: Path) -> Report:
+    try:
+        return load(path)
+    except DataError as error:
+        raise Refused(409, f"数据文件有错误，请经办人先改正：{error}") from None
+
+
+def _unit_of(report: Report, name: str) -> str | None:
+    return next((unit for unit, figures in by_unit(report).items() if any(f.name == name for f in figures)), None)
+
+
+def _shown(value: int | float | None) -> str:
+    return "未填" if value is None else format_number(value, None)
+
+
+def _figure_dict(figure: Figure, unit: str, version: str) -> dict[str, object]:
+    return {"name": figure.name, "label": figure.label, "unit": "%" if is_percent(figure) else figure.unit, "from": unit,
+            "value": figure.value, "last_year": figure.last_year, "version": version}
+
+
+def _reason(reason: str) -> str:
+    cleaned = reason.strip()
+    if not 1 <= len(cleaned) <= REASON_CAP:
+        raise Refused(422, f"请写明退回的理由（1 至 {REASON_CAP} 个字）")
+    return cleaned
