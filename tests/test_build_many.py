@@ -89,4 +89,4 @@ def test_a_report_built_among_others_is_the_report_built_alone(tmp_path):
 def test_a_folder_without_data_files_is_one_line(tmp_path):
     run = generator("build", str(tmp_path), "-o", str(tmp_path / "out"))
     assert run.returncode == 2
-    assert run.stderr.strip() == f"错误：{tmp_path} 中没有 <年份>.yaml 数据文件（例如 2024.yaml）"
+    assert run.stderr.strip() == f"错误：{tmp_path} 中及其下一层文件夹中都没有 <年份>.yaml 数据文件（例如 2024.yaml）"

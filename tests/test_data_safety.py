@@ -190,9 +190,15 @@ def test_the_file_size_is_capped(tmp_path, capsys, monkeypatch):
     assert run_without_place(str(data), tmp_path, capsys).startswith(f"错误：{data}：文件超过")
 
 
-@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null", "/"])
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
 def test_only_a_regular_file_is_read(tmp_path, capsys, path):
     assert run_without_place(path, tmp_path, capsys) == f"错误：{path}：不是普通文件，无法作为数据文件读取；请指定一个 .yaml 文件"
+
+
+def test_a_folder_is_looked_at_two_levels_deep_only(tmp_path, capsys):
+    """`build /` stands for the <year>.yaml files of / and its direct subfolders: it does not
+    walk the whole disk."""
+    assert run_without_place("/", tmp_path, capsys) == "错误：/ 中及其下一层文件夹中都没有 <年份>.yaml 数据文件（例如 2024.yaml）"
 
 
 def test_a_fifo_does_not_block(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 from generator import resources
 from generator.config import layout
 from generator.errors import EngineError
+from generator.pipeline import open_report
 from generator.writers import html
 from generator.writers.pdf import fontdata, fonts
 from generator.writers.pdf import startup as weasyprint_startup
@@ -385,7 +386,7 @@ def test_page_templates_are_compiled_once_into_the_cache_folder(cache):
     assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
 
 
-def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path, document_2024):
+def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     result = run_python(f"""
@@ -396,4 +397,5 @@ def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path, document_20
         print(html.render(loaded.document, loaded.profile), end="")
     """, **{resources.CACHE_DIR_ENV: str(blocker / "cache")})
     assert result.returncode == 0, result.stderr
-    assert result.stdout == html.render(document_2024, layout.load())
+    loaded = open_report(ROOT / "tests" / "fixtures" / "2024.yaml")
+    assert result.stdout == html.render(loaded.document, loaded.profile)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ def _write(fmt: str, document: Document, profile: layout.Profile, path: Path) ->
 # -- many reports in one run ----------------------------------------------------------------
 
 MAX_REPORTS = 2000  # a province's counties and departments, several years: not a whole disk
+MAX_ENTRIES = 10_000  # looked at in one folder for data files and subfolders
 
 
 @dataclass
@@ -122,20 +124,32 @@ class Built:
 
 
 def data_files(named: list[Path]) -> list[Path]:
-    """The data files named; a folder stands for the <year>.yaml files in it and in its
+    """The data files named; a folder stands for the <year>.yaml files in it and in its direct
     subfolders (a city's districts, each in a folder of its own), in order of their paths."""
     files: list[Path] = []
     for path in named:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if YEAR_FILE.fullmatch(p.name) and p.is_file())
+            found = sorted(_year_files(path) + [p for sub in _entries(path) if sub.is_dir() for p in _year_files(sub)])
             if not found:
-                raise DataError(None, f"{path} 中没有 <年份>.yaml 数据文件（例如 2024.yaml）")
+                raise DataError(None, f"{path} 中及其下一层文件夹中都没有 <年份>.yaml 数据文件（例如 2024.yaml）")
             files.extend(found)
         else:
             files.append(path)
         if len(files) > MAX_REPORTS:
             raise DataError(None, f"一次最多生成 {MAX_REPORTS} 份报告；请分几次运行，或只写要生成的文件夹")
     return list(dict.fromkeys(files))
+
+
+def _entries(folder: Path) -> list[Path]:
+    """What a folder holds, at most MAX_ENTRIES of it; nothing for a folder that cannot be read."""
+    try:
+        return list(itertools.islice(folder.iterdir(), MAX_ENTRIES))
+    except OSError:
+        return []
+
+
+def _year_files(folder: Path) -> list[Path]:
+    return [p for p in _entries(folder) if YEAR_FILE.fullmatch(p.name) and p.is_file()]
 
 
 def build_many(files: list[Path], out_base: Path, formats: tuple[str, ...], edition_name: str = "web",
