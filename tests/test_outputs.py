@@ -104,3 +104,33 @@ def test_the_review_page_and_its_downloads_carry_the_data_version(tmp_path: Path
     built = next(m for m in messages if isinstance(m, job.Built))
     assert rendered.page.version == built.version == open_report(data).version
     assert f'<meta name="data-version" content="{built.version}">' in rendered.page.html
+
+
+def test_the_review_page_writes_one_complete_set_into_out(tmp_path: Path, monkeypatch) -> None:
+    """Besides its downloads, a save makes the HTML, the redline's HTML and the comparison DOCX,
+    so out/<year>/ holds every file the commands would write, all of one version."""
+    from generator.commands.build import build
+    from generator.commands.serve import job
+
+    from .helpers import fill
+
+    monkeypatch.setattr(job, "build", lambda document, profile, out_dir, formats: build(document, profile, out_dir, tuple(f for f in formats if f != "pdf")))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "2024.yaml").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert generator("draft", "2025", "--data-dir", str(data)).returncode == 0
+    fill(data / "2025.yaml")
+    this = data / "2025.yaml"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    built = next(m for m in job.make(job.Job(this, job.digest(this.read_bytes()), data / "2024.yaml", scratch), {}) if isinstance(m, job.Built))
+    assert set(built.files) == {"docx", "txt", "html", "redline", "redline-html", "compare", "compare-docx"}
+    site = Site(data, tmp_path / "out")
+    try:
+        assert site._copy_out(2025, Downloads(built.files, (), datetime.datetime.now(), {}, built.version)) is None
+    finally:
+        site.worker.stop()
+    folder = tmp_path / "out" / "2025"
+    names = sorted(path.name for path in folder.glob("[!.]*"))
+    assert outputs.read(folder) == {name: built.version for name in names} and len(names) == 7
+    assert {data_version_of(folder / name) for name in names if name.endswith((".docx", ".html"))} == {built.version}
