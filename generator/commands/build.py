@@ -64,7 +64,7 @@ def build(document: Document, profile: layout.Profile, out_dir: Path, formats: t
 
     result.written = write_all({out_dir / f"{stem}.{fmt}": writer(fmt) for fmt in formats})
     if document.data_version:
-        result.moved = outputs.record(out_dir, result.written, document.data_version)
+        result.moved = outputs.record(out_dir, result.written, document.data_version, document.year)
     return result
 
 
