@@ -13,7 +13,6 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import advice
 from generator.config.layout import Profile
 from generator.errors import EngineError
 from generator.pipeline.document import Document
@@ -34,7 +33,7 @@ def check_engine() -> None:
     try:
         startup.load()
     except (ImportError, OSError) as error:
-        raise EngineError(f"WeasyPrint 无法加载（{error}）：请运行 make setup；或先只生成其他格式：{advice.option('--format', 'FORMAT=', 'docx,html,txt')}") from None
+        raise EngineError(f"WeasyPrint 无法加载（{error}）：请运行 make setup；或先只生成其他格式：--format docx,html,txt") from None
     from generator.writers.pdf import justify
 
     justify.check()
