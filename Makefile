@@ -10,7 +10,8 @@ PY     := $(VENV)/bin/python
 NEWEST_LIST := $(sort $(patsubst data/%.yaml,%,$(wildcard data/[0-9][0-9][0-9][0-9].yaml)))
 NEWEST := $(lastword $(NEWEST_LIST))
 YEAR ?= $(NEWEST)
-# `make report EDITION=formal`: the formal 公文 with 版头 and 版记 (default: the public web edition).
+# `make report EDITION=formal`: the formal 公文 with 版头 and 版记 (default: the public web edition);
+# `FORMAT=docx,pdf` only these formats.
 EDITION ?= web
 # The year before YEAR that has a data file (for diff and compare); override with LAST=2023.
 LAST ?= $(lastword $(foreach y,$(NEWEST_LIST),$(if $(shell [ $(y) -lt $(YEAR) ] && echo y),$(y))))
@@ -83,7 +84,7 @@ need-last: need-year
 # The check runs first: its errors stop the build (out/ untouched); warnings are printed only.
 report: setup need-year
 	@$(TOOL) check data/$(YEAR).yaml || $(STOP)
-	@$(TOOL) build data/$(YEAR).yaml --edition $(EDITION) || $(STOP)
+	@$(TOOL) build data/$(YEAR).yaml --edition $(EDITION)$(if $(FORMAT), --format $(FORMAT)) || $(STOP)
 
 # `make check PAGES=1` (or `make pages`) also lays the PDF out and checks its pages.
 check: setup need-year

@@ -220,3 +220,10 @@ def test_a_joint_signature_names_one_to_ten_issuers(tmp_path, capsys, issuers, c
 def test_a_typo_inside_a_figures_braces_is_named_exactly(tmp_path, capsys, written, column, message):
     """As at block level: the place of the slip and the fix, not a guess at a key."""
     assert refused(tmp_path, capsys, variant("  败诉: {value: 7, unit: 件}", f"  败诉: {written}")) == (8, column, message)
+
+
+@pytest.mark.parametrize("written", ["    value:7\n    unit: 件", "    unit: 件\n    value:7"])
+def test_a_colon_without_its_space_at_block_level(tmp_path, capsys, written):
+    text = variant("  败诉: {value: 7, unit: 件}", f"  败诉:\n{written}")
+    line = 8 + written.splitlines().index("    value:7") + 1
+    assert refused(tmp_path, capsys, text) == (line, 10, "“value”后面的英文冒号与值之间少了一个空格；键和值之间要用英文冒号加一个空格，写作 value: 7")

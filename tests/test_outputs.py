@@ -40,7 +40,7 @@ def test_every_output_carries_the_data_version(tmp_path: Path) -> None:
     made = sorted(path for path in out.iterdir() if path.suffix in (".docx", ".html", ".pdf"))
     assert [path.suffix for path in made] == [".docx", ".html", ".pdf"]
     assert {path.name: data_version_of(path) for path in made} == {path.name: version for path in made}
-    assert outputs.read(out) == {path.name: version for path in out.iterdir() if path.is_file() and path.name != outputs.RECORD}
+    assert outputs.read(out) == {path.name: (2024, version) for path in out.iterdir() if path.is_file() and path.name != outputs.RECORD}
 
 
 def test_a_changed_title_moves_the_old_files_aside(tmp_path: Path) -> None:
@@ -70,6 +70,17 @@ def test_a_partial_build_leaves_no_older_format_beside_it(tmp_path: Path) -> Non
     assert [path.suffix for path in (out / "旧版").iterdir()] == [".html"]
 
 
+def test_another_years_outputs_in_the_same_folder_stay(tmp_path: Path) -> None:
+    """A folder given with -o may hold two years: each year's build keeps to its own files."""
+    out = tmp_path / "交付"
+    last = tmp_path / "2023.yaml"
+    last.write_text(SAMPLE.read_text(encoding="utf-8").replace("year: 2024", "year: 2023", 1), encoding="utf-8")
+    assert generator("build", str(last), "-o", str(out), "--format", "txt").returncode == 0
+    assert generator("build", str(SAMPLE), "-o", str(out), "--format", "txt").returncode == 0
+    assert sorted(path.name[9:13] for path in out.glob("[!.]*")) == ["2023", "2024"]
+    assert not (out / "旧版").exists()
+
+
 def test_the_review_pages_copy_moves_older_outputs_aside(tmp_path: Path) -> None:
     """The review page rebuilds DOCX, PDF and TXT; the HTML a build left from an earlier save
     must not stay beside them as if it were current."""
@@ -87,7 +98,7 @@ def test_the_review_pages_copy_moves_older_outputs_aside(tmp_path: Path) -> None
         site.worker.stop()
     assert sorted(path.name for path in (out / "2024").glob("[!.]*.*")) == ["报告.txt"]
     assert (out / "2024" / "旧版" / html).is_file()
-    assert json.loads((out / "2024" / outputs.RECORD).read_text(encoding="utf-8")) == {"报告.txt": "0123456789ab"}
+    assert json.loads((out / "2024" / outputs.RECORD).read_text(encoding="utf-8")) == {"报告.txt": {"year": 2024, "version": "0123456789ab"}}
 
 
 def test_the_review_page_and_its_downloads_carry_the_data_version(tmp_path: Path, monkeypatch) -> None:
@@ -104,3 +115,33 @@ def test_the_review_page_and_its_downloads_carry_the_data_version(tmp_path: Path
     built = next(m for m in messages if isinstance(m, job.Built))
     assert rendered.page.version == built.version == open_report(data).version
     assert f'<meta name="data-version" content="{built.version}">' in rendered.page.html
+
+
+def test_the_review_page_writes_one_complete_set_into_out(tmp_path: Path, monkeypatch) -> None:
+    """Besides its downloads, a save makes the HTML, the redline's HTML and the comparison DOCX,
+    so out/<year>/ holds every file the commands would write, all of one version."""
+    from generator.commands.build import build
+    from generator.commands.serve import job
+
+    from .helpers import fill
+
+    monkeypatch.setattr(job, "build", lambda document, profile, out_dir, formats: build(document, profile, out_dir, tuple(f for f in formats if f != "pdf")))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "2024.yaml").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert generator("draft", "2025", "--data-dir", str(data)).returncode == 0
+    fill(data / "2025.yaml")
+    this = data / "2025.yaml"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    built = next(m for m in job.make(job.Job(this, job.digest(this.read_bytes()), data / "2024.yaml", scratch), {}) if isinstance(m, job.Built))
+    assert set(built.files) == {"docx", "txt", "html", "redline", "redline-html", "compare", "compare-docx"}
+    site = Site(data, tmp_path / "out")
+    try:
+        assert site._copy_out(2025, Downloads(built.files, (), datetime.datetime.now(), {}, built.version)) is None
+    finally:
+        site.worker.stop()
+    folder = tmp_path / "out" / "2025"
+    names = sorted(path.name for path in folder.glob("[!.]*"))
+    assert outputs.read(folder) == {name: (2025, built.version) for name in names} and len(names) == 7
+    assert {data_version_of(folder / name) for name in names if name.endswith((".docx", ".html"))} == {built.version}

@@ -899,3 +899,19 @@ def test_serve_starts_says_where_and_stops_on_ctrl_c(tmp_path: Path) -> None:
             os.killpg(process.pid, 0)  # raises once the worker process is gone too
             time.sleep(0.05)
         pytest.fail("the worker process outlived the server")
+
+
+def test_the_year_page_names_the_data_version_of_the_page_and_of_the_downloads(served: Served) -> None:
+    from generator.pipeline import open_report
+
+    version = open_report(served.data / "2024.yaml").version
+    deadline = time.monotonic() + 60
+    while True:  # until the shared server has taken the file as it is now, downloads included
+        status, body = get(served, "/2024")
+        page = re.sub(r"\s+", " ", body.decode())
+        if f"（数据版本 {version}）" in page or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert status == 200
+    assert f'数据版本 <span class="version">{version}</span>' in page
+    assert f"（数据版本 {version}）" in page and "由较早的数据生成" not in page

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import outputs
+from generator import advice, outputs
 from generator.atomic import write_all
 from generator.chinese import YEAR_FILE
 from generator.config import layout
@@ -30,7 +30,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(part.strip().lower() for part in text.split(",") if part.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise DataError(None, f"没有“{unknown[0] if unknown else text}”这种格式；--format 写 {', '.join(FORMATS)} 中的一种或几种，用英文逗号分隔")
+        raise DataError(None, f"没有“{unknown[0] if unknown else text}”这种格式；{advice.option('--format', 'FORMAT=')} 写 {', '.join(FORMATS)} 中的一种或几种，用英文逗号分隔")
     return formats
 
 
@@ -67,7 +67,7 @@ def build(document: Document, profile: layout.Profile, out_dir: Path, formats: t
 
     result.written = write_all({out_dir / f"{stem}.{fmt}": writer(fmt) for fmt in formats})
     if document.data_version:
-        result.moved = outputs.record(out_dir, result.written, document.data_version)
+        result.moved = outputs.record(out_dir, result.written, document.data_version, document.year)
     return result
 
 

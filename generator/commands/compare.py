@@ -109,7 +109,7 @@ def compare(last: Report, this: Report, profile: layout.Profile, out_dir: Path, 
         out_dir / f"{name}.csv": lambda path: write_csv(last, this, path),
         out_dir / f"{name}.docx": lambda path: write_docx(last, this, profile, path, data_version),
     })
-    moved = outputs.record(out_dir, written, data_version) if data_version else []
+    moved = outputs.record(out_dir, written, data_version, this.meta.year) if data_version else []
     return terminal_text(rows(last, this)), written, moved
 
 

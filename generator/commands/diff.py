@@ -39,4 +39,4 @@ def diff(old: Document, new: Document, profile: layout.Profile, out_dir: Path, a
         out_dir / f"{name}.docx": lambda path: write_redline(old, new, profile, path, author, when),
         out_dir / f"{name}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
     })
-    return written, outputs.record(out_dir, written, new.data_version) if new.data_version else []
+    return written, outputs.record(out_dir, written, new.data_version, new.year) if new.data_version else []

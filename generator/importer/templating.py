@@ -198,7 +198,7 @@ def _counted(run: str, sentence: str) -> str:
         name = _trim(_OWNER.sub("", name, count=1))
     if name == run and len(_OWNER.sub("", name, count=1)) >= 4:
         name = _OWNER.sub("", name, count=1)  # 行政机关负责人出庭应诉率 → 负责人出庭应诉率
-    name = _LIGHT.sub("", name)
+    name = _LIGHT.sub("", re.sub(r"^[号等之其]+(?=..)", "", name))  # 〔2023〕4号等文件: 号 ends the number before
     action = _ACTION.match(name)
     if action:
         name = _GENERIC.sub("", action.group(2)) + action.group(1)

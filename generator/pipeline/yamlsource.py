@@ -304,6 +304,8 @@ _GENERIC = "这里的写法不符合 YAML 格式；请检查缩进（每级两�
 # A key typed with a full-width colon: `region：邓州市`; in a list only the schema's (ASCII) keys,
 # as a list item may well be a sentence with a colon in it.
 _FULLWIDTH_KEY = re.compile(r"^[ ]*(?:-[ ]+(?P<listed>[A-Za-z_]\w*)|(?P<key>[^\s\-#\"'：:{}\[\],][^\s：:\"'{}\[\],]{0,29}))[ ]*：")
+# `  value:7` at block level: a field name, a colon and its value with no space between.
+_SPACELESS_KEY = re.compile(r"^[ ]*(?P<key>[A-Za-z_]\w*):(?P<value>[^\s:/][^\n]*)$")
 _BRACES = re.compile(r"^[ ]*(?:-[ ]+|[^\s:#][^:#]*:[ ]+)(\{[{%#])")
 
 
@@ -334,6 +336,15 @@ def _syntax_error(source: Source, error: yaml.MarkedYAMLError) -> DataError:
             return DataError(
                 Location(source.path, number, key.end()),
                 f"“{name}”后面用了全角冒号“：”；键和值之间要用英文冒号加一个空格，写作 {name}: ……",
+            )
+    for number in range(max(1, min(first_line, problem_line - 1)), problem_line + 1):
+        line = lines[number - 1] if number <= len(lines) else ""
+        spaceless = _SPACELESS_KEY.match(line)
+        if spaceless:
+            name, value = spaceless.group("key"), spaceless.group("value").strip()
+            return DataError(
+                Location(source.path, number, spaceless.end("key") + 1),
+                f"“{name}”后面的英文冒号与值之间少了一个空格；键和值之间要用英文冒号加一个空格，写作 {name}: {value}",
             )
     for number in (problem_line, first_line):
         line = lines[number - 1] if number <= len(lines) else ""

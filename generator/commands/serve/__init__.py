@@ -10,6 +10,7 @@ import socket
 import sys
 from pathlib import Path
 
+from generator import advice
 from generator.errors import DataError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -39,7 +40,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         family, kind, protocol, _, address = socket.getaddrinfo(host or None, port, family, socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     except socket.gaierror:
-        raise DataError(None, f"无法识别监听地址 {host}：--host 应为 127.0.0.1、0.0.0.0 或本机的 IP 地址") from None
+        raise DataError(None, f"无法识别监听地址 {host}：{advice.option('--host', 'HOST=')} 应为 127.0.0.1、0.0.0.0 或本机的 IP 地址") from None
     listener = socket.socket(family, kind, protocol)
     try:
         if os.name != "nt":  # on Windows the option would let two servers share the port
@@ -59,5 +60,5 @@ def _why_not(error: OSError, host: str, port: int) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return f"没有权限使用端口 {port}：请用 --port 换一个 1024 以上的端口，例如 --port 8000"
     if error.errno == errno.EADDRNOTAVAIL:
-        return f"本机没有地址 {host}：--host 应为 127.0.0.1、0.0.0.0 或本机的 IP 地址"
+        return f"本机没有地址 {host}：{advice.option('--host', 'HOST=')} 应为 127.0.0.1、0.0.0.0 或本机的 IP 地址"
     return f"无法在 {host} 的端口 {port} 上监听（系统错误代码 {error.errno}）"

@@ -33,8 +33,11 @@ from generator.writers import html
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("docx", "pdf", "txt")
-FORMAL_FORMATS = ("docx", "pdf")  # the formal edition's downloads are named formal-docx, formal-pdf
+# What a save makes: the downloads the page offers, and with them the other files the commands
+# write into out/<year>/ (the HTML, the formal edition's TXT and HTML, the redline's HTML, the
+# comparison DOCX), so that the copy there is one complete set made from one version of the data.
+FORMATS = ("docx", "pdf", "txt", "html")
+FORMAL_FORMATS = ("docx", "pdf", "txt", "html")  # the formal edition's files are named formal-docx, formal-pdf, …
 # What failed when the cause is a bug rather than the data: the details go to the terminal.
 INTERNAL = "程序内部错误，详细信息已显示在运行 serve 的命令行窗口中"
 
@@ -234,15 +237,21 @@ def _load(path: Path, cache: Cache, expected: str | None = None) -> Loaded | str
 
 
 def _year_on_year(last: Loaded, this: Loaded, out: Path) -> dict[str, Path]:
-    """The redline DOCX and the figures CSV, as `diff` and `compare` write them."""
+    """The redline DOCX and HTML and the figures CSV and DOCX, as `diff` and `compare` write them."""
+    from generator.writers import diff_html
+
     redline = out / f"{diff.stem(this.document)}.docx"
+    redline_html = redline.with_suffix(".html")
     table = out / f"{compare.stem(last.report, this.report)}.csv"
+    table_docx = table.with_suffix(".docx")
     when = datetime.datetime.now().replace(microsecond=0)
     write_all({
         redline: lambda path: diff.write_redline(last.document, this.document, this.profile, path, this.report.meta.issuer, when),
+        redline_html: lambda path: path.write_text(diff_html.render(last.document, this.document), encoding="utf-8"),
         table: lambda path: compare.write_csv(last.report, this.report, path),
+        table_docx: lambda path: compare.write_docx(last.report, this.report, this.profile, path, this.version),
     })
-    return {"redline": redline, "compare": table}
+    return {"redline": redline, "redline-html": redline_html, "compare": table, "compare-docx": table_docx}
 
 
 def _describe(error: Exception) -> str:

@@ -219,7 +219,7 @@ class Site:
         try:
             written = write_all({folder / file.name: _writer(file.content) for file in downloads.files.values()})
             if downloads.version:
-                outputs.record(folder, written, downloads.version)
+                outputs.record(folder, written, downloads.version, year)
         except OSError as error:
             return errors.describe_os_error(error)
         return None

@@ -39,6 +39,7 @@ from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+from generator import advice
 from generator.errors import EngineError
 from generator.writers.pdf import sources
 
@@ -100,14 +101,14 @@ def check() -> None:
         if versions[package] != expected:
             raise EngineError(
                 f"PDF 的中文两端对齐补丁是为 {package} {expected} 编写的，本机装的是 {package} {versions[package]}："
-                f"请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
+                f"请运行 make setup 装回固定版本；或先只生成其他格式：{advice.option('--format', 'FORMAT=', 'docx,html,txt')}"
             )
     changed = [name for name, digest in sources.digests(_targets()).items() if digest != EXPECTED_SOURCES[name]]
     if changed:
         package = changed[0].split(".")[0]
         raise EngineError(
             f"{package} {versions[package]} 的 {changed[0]} 与 PDF 排版补丁所依据的源代码不同"
-            f"（见 generator/writers/pdf/README.md）：请运行 make setup 装回固定版本；或先只生成其他格式：--format docx,html,txt"
+            f"（见 generator/writers/pdf/README.md）：请运行 make setup 装回固定版本；或先只生成其他格式：{advice.option('--format', 'FORMAT=', 'docx,html,txt')}"
         )
 
 
