@@ -122,6 +122,46 @@ def many_reports(scratch: Path) -> tuple[float, float]:
     return together / MANY, apart / MANY
 
 
+def review_page(scratch: Path) -> list[tuple[str, float, int]]:
+    """Seconds from a save to the review page's updated report, downloads and print preview:
+    a Site over a copy of the sample with its worker process warm (as after the first save)."""
+    from generator.commands.serve.state import Site
+    from generator.commands.serve.worker import Worker
+
+    class Timed(Worker):
+        """Notes when each message of a save reaches the site."""
+
+        arrivals: dict[str, float] = {}
+
+        def run(self, job, receive):  # type: ignore[no-untyped-def]
+            def timed(message):  # type: ignore[no-untyped-def]
+                self.arrivals.setdefault(type(message).__name__, time.perf_counter())
+                receive(message)
+            return super().run(job, timed)
+
+    data = scratch / "site" / "data"
+    data.mkdir(parents=True)
+    source = DATA.read_text(encoding="utf-8")
+    worker = Timed(limit=120)
+    site = Site(data, scratch / "site" / "out", worker, settle=0)
+    (data / "2024.yaml").write_text(source, encoding="utf-8")
+    site.refresh()  # the first save starts the worker and loads WeasyPrint
+    marks: dict[str, list[float]] = {"Rendered": [], "Built": [], "Previewed": []}
+    try:
+        for n in range(RUNS):
+            (data / "2024.yaml").write_text(source.replace("宛城区", f"宛城区{'　' * (n + 1)}", 1), encoding="utf-8")
+            worker.arrivals = {}
+            start = time.perf_counter()
+            site.refresh()
+            for name in marks:
+                marks[name].append(worker.arrivals[name] - start)
+    finally:
+        worker.stop()
+    return [("review page: save → updated page", statistics.median(marks["Rendered"]), 0),
+            ("review page: save → downloads ready", statistics.median(marks["Built"]), 0),
+            ("review page: save → print preview drawn", statistics.median(marks["Previewed"]), 0)]
+
+
 def full_build_command(out: Path, data: Path = DATA) -> list[str]:
     return [sys.executable, "-m", "generator", "build", str(data), "-o", str(out), "--format", "docx,pdf,html,txt"]
 
@@ -223,6 +263,7 @@ def main() -> None:
         pairs = ratio_pairs(scratch)
         typst = typst_pairs(scratch)
         rows += warm_and_batch(scratch)
+        rows += review_page(scratch)
         together, apart = many_reports(scratch)
         rows += [(f"{MANY} reports by one build, per report", together, 0), (f"{MANY} reports by a process each, per report", apart, 0)]
         pdf = next((scratch / "cold").glob("*.pdf"), None) or next((scratch / "warm").glob("*.pdf"))

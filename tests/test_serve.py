@@ -915,3 +915,31 @@ def test_the_year_page_names_the_data_version_of_the_page_and_of_the_downloads(s
     assert status == 200
     assert f'数据版本 <span class="version">{version}</span>' in page
     assert f"（数据版本 {version}）" in page and "由较早的数据生成" not in page
+
+
+def test_the_downloads_are_published_before_the_print_preview_is_drawn(tmp_path: Path) -> None:
+    """A save's downloads reach the page as soon as they are built; the pictures of the PDF's
+    pages follow, and until then the print preview says they are being drawn."""
+    from generator.commands.serve.app import create_app
+    from generator.commands.serve.job import Built, Previewed
+
+    seen: list[tuple[str, bool, bool]] = []  # message, downloads published, previews there
+
+    class Watching(InlineWorker):
+        def run(self, job: Job, receive: Callable[[Message], None]) -> Outcome:
+            def noted(message: Message) -> None:
+                receive(message)
+                state = site.years[2024]
+                if isinstance(message, (Built, Previewed)):
+                    seen.append((type(message).__name__, state.downloads is not None, bool(state.downloads and state.downloads.previews)))
+                if isinstance(message, Built):
+                    with serving(create_app(site), lifespan="off") as port:
+                        assert "正在画打印预览" in page_text(port, "/2024/print/web")
+                        assert get(port, "/download/2024/pdf")[0] == 200
+            return super().run(job, noted)
+
+    site, _ = small_site(tmp_path, Watching())
+    site.refresh()
+    assert seen == [("Built", True, False), ("Previewed", True, True)]
+    state = site.years[2024]
+    assert not state.previewing and state.downloads is not None and len(state.downloads.previews["web"]) >= 1

@@ -1,8 +1,9 @@
 """What is made of one save, in the worker process (worker.py): the data file loaded once, then
 checked, rendered as the review page and built into the downloads, all from that one load. The
 results go back to the site as messages, the page first (a fraction of a second), the downloads
-and the print preview (the PDF's pages as pictures, preview.py) after it (a second or two, most
-of it the PDF; the formal edition, when the data has one, is built as well).
+after it (most of the time is the PDF; the formal edition, when the data has one, is built as
+well), then the print preview (the PDF's pages as pictures, preview.py), which pdftoppm draws
+while the other files are made.
 
 A file is loaded only when it is the very content the site saw settle, and it is read again
 after loading: a file that changed meanwhile is not published (`Unsettled`), the site takes it
@@ -129,8 +130,17 @@ class Rendered:
 class Built:
     files: dict[str, Download]  # download kind → file
     notes: tuple[str, ...]  # font substitutions, a redline that could not be made …
-    previews: dict[str, tuple[preview.Picture, ...]]  # edition ("web", "formal") → its PDF's pages
     version: str = ""  # of the data every file was made from
+
+
+@dataclass(frozen=True)
+class Previewed:
+    """The print preview of the downloads just sent: it follows them (pdftoppm draws the pages
+    while the other files are made, and needs a moment more)."""
+
+    previews: dict[str, tuple[preview.Picture, ...]]  # edition ("web", "formal") → its PDF's pages
+    notes: tuple[str, ...]  # why a preview could not be drawn
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,7 @@ class BuildFailed:
     message: str
 
 
-Message = Unsettled | Broken | Rendered | Built | BuildFailed
+Message = Unsettled | Broken | Rendered | Built | Previewed | BuildFailed
 # Each data file as last loaded by this worker: path → (sha256 of its content, the loaded file or
 # why it does not load). Last year's file is loaded again only when it changed.
 Cache = dict[Path, tuple[str, Loaded | str]]
@@ -146,8 +156,8 @@ Cache = dict[Path, tuple[str, Loaded | str]]
 
 def make(job: Job, cache: Cache) -> Iterator[Message]:
     """The page, then the downloads (DOCX, PDF, TXT; with meta.formal also the formal edition's
-    DOCX and PDF; with last year's file also the redline DOCX and the figures CSV) and the
-    pictures of each PDF's pages."""
+    DOCX and PDF; with last year's file also the redline DOCX and the figures CSV), then the
+    pictures of each PDF's pages: each is sent as soon as it is ready."""
     loaded = _load(job.path, cache, job.digest)
     last = _load(job.last, cache) if job.last is not None else None
     if loaded is None or (job.last is not None and last is None):
@@ -183,13 +193,14 @@ def make(job: Job, cache: Cache) -> Iterator[Message]:
                 files.update(_year_on_year(last, loaded, job.scratch))
             elif isinstance(last, str):
                 notes.append(f"未生成修订对照稿和数据对比表：上一年度的数据文件无法读取：{last}")
-            previews = {}
+            yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes), loaded.version)
+            previews, unavailable = {}, []
             for name, drawing in pending.items():
                 try:
                     previews[name] = drawing.pictures()
                 except preview.Unavailable as why:
-                    notes.append(str(why))
-        yield Built({kind: Download(path.name, path.read_bytes()) for kind, path in files.items()}, tuple(notes), previews, loaded.version)
+                    unavailable.append(str(why))
+        yield Previewed(previews, tuple(unavailable), loaded.version)
     except Exception as error:  # the last good downloads stay
         yield BuildFailed(_describe(error))
 

@@ -18,6 +18,7 @@ which reviewed DOCX the data last took in, and whether the file was edited since
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import os
@@ -36,7 +37,7 @@ from generator import errors, incoming, outputs
 from generator.atomic import write_all
 from generator.chinese import years_in
 from generator.commands.absorb import last_absorbed
-from generator.commands.serve.job import Broken, Built, Download, Job, Message, Page, Rendered, Unsettled, digest
+from generator.commands.serve.job import Broken, Built, Download, Job, Message, Page, Previewed, Rendered, Unsettled, digest
 from generator.commands.serve.preview import Picture
 from generator.commands.serve.worker import Outcome, Worker
 from generator.pipeline import yamlsource
@@ -83,6 +84,7 @@ class Year:
     error: str | None = None  # the file as last saved could not be rendered
     downloads: Downloads | None = None
     updating: bool = False  # new downloads are being made; `downloads` are the last set
+    previewing: bool = False  # the downloads are new, their print preview is being drawn
     write_error: str | None = None  # the downloads could not be made again; `downloads` are older
     disk_error: str | None = None  # the downloads could not be copied to out/<year>/
     absorbed: Absorbed | None = None  # the reviewed DOCX last written back into the file
@@ -184,9 +186,14 @@ class Site:
             elif isinstance(message, Rendered):
                 state.page, state.error, state.updating, waiting_for = message.page, None, True, "downloads"
             elif isinstance(message, Built):
-                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0), message.previews, message.version)
-                state.downloads, state.updating, state.write_error, waiting_for = downloads, False, None, ""
+                downloads = Downloads(message.files, message.notes, datetime.datetime.now().replace(microsecond=0), {}, message.version)
+                state.downloads, state.updating, state.write_error, waiting_for = downloads, False, None, "previews"
+                state.previewing = True
                 state.disk_error = self._copy_out(state.year, downloads)
+            elif isinstance(message, Previewed):
+                if state.downloads is not None and state.downloads.version == message.version:
+                    state.downloads = dataclasses.replace(state.downloads, previews=message.previews, notes=state.downloads.notes + message.notes)
+                state.previewing, waiting_for = False, ""
             else:
                 state.write_error, state.updating, waiting_for = message.message, False, ""
             self._bump(state)
@@ -200,10 +207,12 @@ class Site:
             why = f"超过{self.worker.limit:g}秒仍未完成，已停止" if outcome is Outcome.TIMEOUT else "意外中止"
             if waiting_for == "page":
                 state.error = f"{state.path}：生成报告{why}。请检查最近的修改（如文字中的循环），改好后再保存。"
+            elif waiting_for == "previews":
+                state.previewing = False
             else:
                 state.write_error = f"生成下载文件{why}。"
-        if state.updating or outcome is not Outcome.DONE:
-            state.updating = False
+        if state.updating or state.previewing or outcome is not Outcome.DONE:
+            state.updating = state.previewing = False
             self._bump(state)
         if taken:
             state.inputs = inputs
