@@ -399,3 +399,32 @@ def test_pages_render_when_the_cache_folder_cannot_be_made(tmp_path):
     assert result.returncode == 0, result.stderr
     loaded = open_report(ROOT / "tests" / "fixtures" / "2024.yaml")
     assert result.stdout == html.render(loaded.document, loaded.profile)
+
+
+# -- texts compiled once ---------------------------------------------------------------------
+
+def test_a_text_is_compiled_once_and_still_checked_for_each_report(monkeypatch, tmp_path):
+    """The second report with the same text reuses its compiled form; a report in which the
+    text names a figure it does not have is still refused, with its own location."""
+    import importlib
+
+    from generator.errors import DataError
+    from generator.pipeline.loader import load
+
+    resolving = importlib.import_module("generator.pipeline.resolve")  # the module, not the function the package exports
+
+    compiled: list[str] = []
+    real = resolving._ENV.from_string
+    monkeypatch.setattr(resolving._ENV, "from_string", lambda source: compiled.append(source) or real(source))
+    resolving._compiled.cache_clear()
+    sample = (ROOT / "tests" / "fixtures" / "2024.yaml").read_text(encoding="utf-8")
+    first = resolving.resolve(load(ROOT / "tests" / "fixtures" / "2024.yaml"))
+    count = len(compiled)
+    again = resolving.resolve(load(ROOT / "tests" / "fixtures" / "2024.yaml"))
+    assert count > 10 and len(compiled) == count and again == first
+
+    name = next(n for n in first.figures_used if f"{{{{ {n} }}}}" in sample)
+    renamed = tmp_path / "2024.yaml"
+    renamed.write_text(sample.replace(f"\n  {name}:", f"\n  改名的{name}:", 1), encoding="utf-8")
+    with pytest.raises(DataError, match=f"“{name}”没有定义"):
+        resolving.resolve(load(renamed))

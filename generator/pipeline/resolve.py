@@ -9,10 +9,11 @@ everything after it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, NoReturn
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -96,6 +97,15 @@ _ENV.filters.clear()
 _ENV.tests.clear()
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str) -> Template:
+    """A text compiled once per process: the review page, absorb and a run of many reports
+    render the same texts again and again, and compiling is most of a text's cost. Only texts
+    that passed `Resolver._check` (for the figures of the report at hand) get here; a compiled
+    text holds no values, they come with each render's context."""
+    return _ENV.from_string(source)
+
+
 def resolve(report: model.Report) -> doc.Document:
     return Resolver(report).document()
 
@@ -170,9 +180,8 @@ class Resolver:
 
     def _render_template(self, text: model.Text) -> str:
         try:
-            parsed = _ENV.parse(text.template)
-            self._check(parsed, text)
-            template = _ENV.from_string(parsed)
+            self._check(_ENV.parse(text.template), text)
+            template = _compiled(text.template)
         except TemplateSyntaxError as error:
             raise DataError(text.location, _syntax_message(error)) from None
         except (RecursionError, MemoryError, SyntaxError):
