@@ -464,7 +464,7 @@ def full_document() -> Document:
         attachment_note=("附件：1.重点任务清单", "2.行政复议案件统计表"),
         attachments=(
             Attachment("附件1", "重点任务清单", (Paragraph((Span("任务一。"),)),)),
-            Attachment("附件2", "行政复议案件统计表", (Table(("月份", "件数"), (("1月", "3"),)),)),
+            Attachment("附件2", "行政复议案件统计表", (Table(("月份", "件数"), (("1月", "3"),)),), ("行政复议", "案件统计表")),
         ),
         signature_issuer=ISSUER,
         signature_date=DATE,
