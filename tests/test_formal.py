@@ -439,8 +439,9 @@ def test_docx_sealed_closing_and_note(formal_docx):
     assert ind(issuer)["rightChars"] == 375  # centred on the date: 4 + (6.5 − 7) / 2
     text, *blanks = paragraphs[at - 3:at]
     assert [text_of(p) for p in blanks] == ["", ""] and text_of(text).endswith("构建和谐执法环境。")
-    for kept in (text, *blanks, issuer):
+    for kept in (text, *blanks, issuer, date):  # the text's last lines through the date to the 附注
         assert kept.find("w:pPr/w:keepNext", NS) is not None
+    assert text.find("w:pPr/w:widowControl", NS) is not None  # two lines of it, as the PDF takes along
     assert (style_of(note), text_of(note)) == (docx.BODY, "（此件公开发布）")
 
 
