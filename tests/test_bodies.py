@@ -287,3 +287,12 @@ def test_a_bad_menu_is_one_located_line(tmp_path):
 def test_the_example_menu_and_the_kinds_ship_with_the_package():
     text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"bodies.yaml"' in text and '"menus/*.yaml"' in text
+
+
+def test_a_menu_item_the_kind_does_not_have_is_one_located_line(tmp_path):
+    menu = tmp_path / "menu.yaml"
+    menu.write_text("items:\n  举措成果:\n    - {label: 述法, keywords: [述法]}\n", encoding="utf-8")
+    run = generator("check", str(TOWNSHIP), "--menu", str(menu))
+    assert run.returncode == 2
+    assert run.stderr == (f"错误：{menu}:2:3：要点文件中的“举措成果”不是乡镇人民政府、街道办事处要报告的事项（是否想写“举措成效”？）；"
+                          "可以写的有：举措成效、不足原因、第一责任人、下年安排、综合执法、基层治理、其他情况\n")
