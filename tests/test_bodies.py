@@ -185,16 +185,24 @@ def test_department_and_township_build_in_both_editions(tmp_path, fixture, issue
         assert "第一责任人职责" in pdf and "第一责任人职责" in xml
 
 
-def test_draft_of_a_department_keeps_its_kind_and_its_items(tmp_path):
+@pytest.mark.parametrize(("fixture", "kind", "to_fill"), [(DEPARTMENT, "政府部门", 24), (TOWNSHIP, "乡镇街道", 17)])
+def test_draft_of_a_department_or_township_keeps_its_kind_and_its_items(tmp_path, fixture, kind, to_fill):
     folder = tmp_path / "data"
-    copied(DEPARTMENT, folder)
+    copied(fixture, folder)
     run = generator("draft", "2025", "--data-dir", str(folder))
     assert run.returncode == 0, run.stderr
-    assert "项数据待填" in run.stdout
+    assert f"{to_fill} 项数据待填" in run.stdout
     drafted = folder / "2025.yaml"
-    assert "  body: 政府部门\n" in drafted.read_text(encoding="utf-8")
+    assert f"  body: {kind}\n" in drafted.read_text(encoding="utf-8")
     rules = [f.rule for f in check(drafted)]
     assert "placeholder" in rules and "schema" not in rules and "required-item" not in rules
+
+
+def test_collect_for_a_department_asks_each_office_of_the_bureau(tmp_path):
+    run = generator("collect", str(DEPARTMENT), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name.removeprefix("2024年法治政府建设数据填报表-").removesuffix(".xlsx") for path in tmp_path.glob("*.xlsx")) == sorted(
+        ["局办公室", "登记注册股", "信用监管股", "执法稽查大队", "法规股", "人事股", "12315投诉举报中心"])
 
 
 def test_collect_and_merge_for_a_township(tmp_path):
