@@ -266,8 +266,11 @@ def _recipients(report: model.Report) -> Iterator[Finding]:
     if formal is None or (formal.recipient and formal.cc):
         return
     recipients, cc = bodies.names(_kind(report), report.meta.region)
-    missing = [f"主送 recipient: {'，'.join(recipients)}：" for _ in (1,) if not formal.recipient and recipients]
-    missing += [f"抄送 cc: [{', '.join(cc)}]" for _ in (1,) if not formal.cc and cc]
+    missing: list[str] = []
+    if not formal.recipient and recipients:
+        missing.append(f"主送 recipient: {'，'.join(recipients)}：")
+    if not formal.cc and cc:
+        missing.append(f"抄送 cc: [{', '.join(cc)}]")
     if missing:
         offset = report.source.text.find("formal") if report.source else -1
         yield Finding(

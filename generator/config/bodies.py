@@ -69,12 +69,8 @@ Kinds = dict[str, KindSpec]
 def load(folder: Path | None = None) -> Kinds:
     """The shipped kinds, extended by `folder`/bodies.yaml when there is one."""
     local = folder / LOCAL_NAME if folder is not None else None
-    return load_file(local) if local is not None and local.is_file() else _kinds(SHIPPED, {})
-
-
-def load_file(path: Path) -> Kinds:
-    """The shipped kinds extended by the file a user names."""
-    return _kinds(path, _kinds(SHIPPED, {}))
+    shipped = _kinds(SHIPPED, {})
+    return _kinds(local, shipped) if local is not None and local.is_file() else shipped
 
 
 def _kinds(path: Path, base: Kinds) -> Kinds:
@@ -247,4 +243,4 @@ def _copy(kind: KindSpec) -> KindSpec:
     )
 
 
-__all__ = ["DEFAULT_KIND", "ItemSpec", "KindSpec", "Kinds", "Reader", "due", "load", "load_file", "names", "recognise"]
+__all__ = ["DEFAULT_KIND", "ItemSpec", "KindSpec", "Kinds", "Reader", "due", "load", "names", "recognise"]
