@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date, did_you_mean
+from generator.chinese import CJK, HAN, SENTENCE_BREAKS, chinese_date
 from generator.config import bodies
 from generator.config.layout import Profile
 from generator.config.menus import Menu
@@ -284,11 +284,7 @@ def _menu_points(report: model.Report, document: doc.Document, menu: Menu) -> It
     """Each point of the menu whose keywords the report never uses: looked for in the sections
     that cover the point's item, or in the whole text when no section covers it. A menu item
     the body's kind does not have is a mistake in the menu file (DataError, exit 2)."""
-    kind = _kind(report)
-    for item in menu.items:
-        if item not in kind["items"]:
-            known = tuple(kind["items"])
-            raise DataError(menu.where[item], f"要点文件中的“{item}”不是{kind['name']}要报告的事项{did_you_mean(item, known)}；可以写的有：{'、'.join(known)}")
+    menu.require_items(_kind(report))
     blocks = list(_blocks(document))
     everything = "".join(text for _, text in blocks)
     for item, points in menu.items.items():

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from yaml.nodes import SequenceNode
 
-from generator.config.bodies import MAX_ITEMS, ItemSpec, Reader
-from generator.errors import Location
+from generator.chinese import did_you_mean
+from generator.config.bodies import MAX_ITEMS, ItemSpec, KindSpec, Reader
+from generator.errors import DataError, Location
 from generator.pipeline import yamlsource
 
 
@@ -17,6 +18,13 @@ class Menu:
     name: str
     items: dict[str, list[ItemSpec]]  # item of the body's kind (举措成效) → its points
     where: dict[str, Location]  # where each item's key is written, for a key the kind lacks
+
+    def require_items(self, kind: KindSpec) -> None:
+        """Every item the menu lists under is one the body's kind reports (else a located error)."""
+        known = tuple(kind["items"])
+        for item, where in self.where.items():
+            if item not in known:
+                raise DataError(where, f"要点文件中的“{item}”不是{kind['name']}要报告的事项{did_you_mean(item, known)}；可以写的有：{'、'.join(known)}")
 
 
 def load(path: Path) -> Menu:
