@@ -345,7 +345,7 @@ def test_accounts_from_the_command_line(tmp_path: Path) -> None:
     root = tmp_path / "office"
     assert generator("users", "list", "--office-dir", str(root)).stderr.startswith(f"错误：{root} 不是办公室文件夹")
     refused = generator("users", "add", "wang", "--role", "填报员", "--unit", "区司法局", "--password-stdin", "--office-dir", str(root))
-    assert (refused.returncode, refused.stderr) == (2, "错误：第一个账号应为管理员：python -m generator users add 名字 --role 管理员\n")
+    assert (refused.returncode, refused.stderr) == (2, "错误：第一个账号应为管理员：./fazhi users add 名字 --role 管理员\n")
     office = make_office(root, {"admin": ("管理员", ""), "wang": ("填报员", "区司法局")})
     listed = generator("users", "list", "--office-dir", str(root)).stdout.splitlines()
     assert [line.split() for line in listed] == [["账号", "角色", "单位", "状态"], ["wang", "填报员", "区司法局", "正常"], ["admin", "管理员", "正常"]]
@@ -471,7 +471,7 @@ def test_serve_office_listens_on_loopback_only(tmp_path: Path) -> None:
 
 def test_serve_office_needs_an_administrator_first(tmp_path: Path) -> None:
     result = generator("serve", "--office", "--office-dir", str(tmp_path / "none"))
-    assert (result.returncode, result.stderr) == (2, f"错误：{tmp_path / 'none'} 不是办公室文件夹（其中没有 office.db）：请先用 python -m generator users add 名字 --role 管理员 --office-dir {tmp_path / 'none'} 建立第一个管理员\n")
+    assert (result.returncode, result.stderr) == (2, f"错误：{tmp_path / 'none'} 不是办公室文件夹（其中没有 office.db）：请先用 ./fazhi users add 名字 --role 管理员 --office-dir {tmp_path / 'none'} 建立第一个管理员\n")
 
 
 def test_the_clerk_drafts_checks_and_downloads_and_a_formal_download_is_audited(served: Served) -> None:

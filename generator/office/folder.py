@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import advice
 from generator.errors import DataError
 
 ROLES = ("管理员", "经办人", "审核人", "填报员")
@@ -81,7 +82,7 @@ class Office:
 
     def require(self) -> Office:
         if not self.exists():
-            raise DataError(None, f"{self.root} 不是办公室文件夹（其中没有 office.db）：请先用 python -m generator users add 名字 --role 管理员 --office-dir {self.root} 建立第一个管理员")
+            raise DataError(None, f"{self.root} 不是办公室文件夹（其中没有 office.db）：请先用 {advice.command(f'users add 名字 --role 管理员 --office-dir {self.root}')} 建立第一个管理员")
         return self
 
     @contextlib.contextmanager
