@@ -66,11 +66,12 @@ def _too_big(what: str, size: int, limit: int) -> str:
     return f"文件有 {size / 1024 / 1024:.1f} MB，超过{what}的上限 {limit // 1024 // 1024} MB；请确认选对了文件"
 
 
-def check_count(path: Path, kind: str, count: int, where: str = "") -> None:
-    """Refuse more paragraphs, rows, comments … than any report has (`kind`: a key of CAPS)."""
+def check_count(path: Path, kind: str, count: int, where: str) -> None:
+    """Refuse more paragraphs, rows, comments … than any report has (`kind`: a key of CAPS;
+    `where` begins the sentence: 审阅稿中有 …)."""
     cap, unit = CAPS[kind]
     if count > cap:
-        raise refuse(path, f"{where}超过 {cap} {unit}（上限），不像一份报告或填报表，为安全起见不予读取；请确认选对了文件")
+        raise refuse(path, f"{where} {count} {unit}，超过上限 {cap} {unit}，不像一份报告或填报表，为安全起见不予读取；请确认选对了文件")
 
 
 class Archive:
@@ -85,7 +86,7 @@ class Archive:
             members = self.zip.infolist()
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError):
             raise self.broken() from None
-        check_count(path, "parts", len(members), "压缩包中的部件")
+        check_count(path, "parts", len(members), "压缩包中有")
         self.names = {member.filename for member in members}
         if any(member.flag_bits & 0x1 for member in members):
             raise refuse(path, f"这个{what}设置了打开密码（已加密），无法读取；请在 WPS/Excel/Word 中取消密码后另存，再试")

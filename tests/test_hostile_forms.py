@@ -137,6 +137,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
     encrypted.write_bytes(bytes(raw))
     (made / "empty.xlsx").write_bytes(b"PK\x05\x06" + b"\x00" * 18 + b"garbage")
     return {
+        "rows-beyond-a-form": _zip(made / "rows.xlsx", _sheet_with(members, '<row r="2031"><c r="A2031" t="inlineStr"><is><t>x</t></is></c></row>')),
         "far-row": _zip(made / "far-row.xlsx", _sheet_with(members, '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')),
         "shared-strings-bomb": _zip(made / "bomb.xlsx", {**members, "xl/sharedStrings.xml": bomb_strings}),
         "huge-number": _zip(made / "digits.xlsx", _answered(members, "<v>" + "9" * 4000 + "</v>", "")),
@@ -154,7 +155,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
 
 # Each case and what it ends in: a form read (nothing answered in it) or one line saying why not.
 HOSTILE = {
-    "far-row": None, "bzip2": None, "lzma": None,
+    "far-row": None, "bzip2": None, "lzma": None, "rows-beyond-a-form": "工作表“数据填报”至少有 2031 行，超过上限 2000 行",
     "shared-strings-bomb": "解压后超过 50 MB", "huge-number": "不是合理的数值", "huge-text-number": "不是合理的数值",
     "broken-xml": "无法作为 .xlsx 文件打开", "no-zip": "无法作为 .xlsx 文件打开", "encrypted": "设置了打开密码",
     "fifo": "这是管道或设备，不是普通文件", "device": "这是管道或设备，不是普通文件", "folder-of-a-fifo": "这是管道或设备，不是普通文件",

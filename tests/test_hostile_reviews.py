@@ -112,7 +112,7 @@ CASES = {
     "hidden-run": "第1段有在 Word 中隐藏的文字“隐藏的字”，审阅时看不到，不能写回",
     "zero-size-run": "有在 Word 中隐藏的文字“看不见的字”",
     "many-revisions": "审阅稿中还有 18000 处修订没有接受或拒绝",
-    "too-many-revisions": "修订超过 20000 处修订（上限）",
+    "too-many-revisions": "审阅稿中有 36000 处修订，超过上限 20000 处修订",
     "open-comment-ranges": "",
     "unrelated-5000": "不是同一份报告：审阅稿有 5000 段",
     "entity": "",

@@ -56,7 +56,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
         paragraphs, chrome = html_paragraphs(path, raw)
     else:
         paragraphs = [Paragraph(text, f"第{n}行") for n, text in enumerate(_decode(path, raw).splitlines(), 1)]
-    incoming.check_count(path, "paragraphs", len(paragraphs), "段落数")
+    incoming.check_count(path, "paragraphs", len(paragraphs), "报告有")
     _check_lengths(path, paragraphs)
     lines = []
     for paragraph in paragraphs:

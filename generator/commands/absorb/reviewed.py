@@ -97,17 +97,17 @@ def read(path: Path) -> Reviewed:
     if body is None:
         raise DataError(None, f"{path}：文档中没有正文")
     revisions = _count_revisions(body)
-    incoming.check_count(path, "revisions", revisions, "修订")
+    incoming.check_count(path, "revisions", revisions, "审阅稿中有")
     reader = _Reader(styles)
     reader.blocks_of(body)
-    incoming.check_count(path, "paragraphs", len(reader.blocks), "段落和表格")
+    incoming.check_count(path, "paragraphs", len(reader.blocks), "审阅稿有")
     if reader.hidden:
         number, text = reader.hidden[0]
         raise DataError(None, f"{path}：第{number}段有在 Word 中隐藏的文字“{_shown(text)}”{f'等 {len(reader.hidden)} 处' if len(reader.hidden) > 1 else ''}，"
                               "审阅时看不到，不能写回；请在 Word/WPS 中全选正文，打开“字体”，取消勾选“隐藏”（并检查字号为 0 的文字），"
                               "确认这些文字应当保留或删除后保存，再试")
     comments = tuple(_comments(comments_xml, reader.anchors)) if comments_xml is not None else ()
-    incoming.check_count(path, "comments", len(comments), "批注")
+    incoming.check_count(path, "comments", len(comments), "审阅稿中有")
     return Reviewed(path, tuple(reader.blocks), comments, revisions, frozenset(reader.styles_used))
 
 

@@ -266,7 +266,7 @@ def _rows(path: Path, sheet: Any) -> list[tuple[_Cell, ...]]:
     rows = [tuple(_Cell(cell.value, str(getattr(cell, "number_format", "") or "")) for cell in row)
             for row in sheet.iter_rows(min_row=1, max_row=last + 1, min_col=1, max_col=MAX_COLUMNS)]
     if len(rows) > last and any(cell.value is not None for cell in rows[last]):
-        incoming.check_count(path, "rows", len(rows), f"工作表“{sheet.title}”的行数")
+        incoming.check_count(path, "rows", len(rows), f"工作表“{sheet.title}”至少有")
     return rows[:last]
 
 
