@@ -183,3 +183,18 @@ def test_a_hostile_workbook_ends_in_one_line(hostile, case):
         assert message.startswith(f"错误：{forms[case]}") and words in message, message
         assert len(message) < 400
     assert data.read_bytes() == before
+
+
+def test_a_failed_write_names_the_file_being_written_not_its_temporary_copy(tmp_path):
+    import errno
+
+    from generator.atomic import write_all
+
+    def full_disk(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    target = tmp_path / "forms" / "2024年法治政府建设数据填报表-区法院.xlsx"
+    with pytest.raises(OSError) as raised:
+        write_all({target: full_disk})
+    assert raised.value.filename == str(target)
+    assert list(target.parent.iterdir()) == []
