@@ -44,6 +44,13 @@ def _with_paragraph_xml(members: dict[str, bytes], inner: str) -> dict[str, byte
     return {**members, "word/document.xml": (document[:at] + inner + document[at:]).encode()}
 
 
+def _with_body_xml(members: dict[str, bytes], blocks: str) -> dict[str, bytes]:
+    """The document with `blocks` (paragraphs, tables) first in its body."""
+    document = members["word/document.xml"].decode()
+    at = document.index("<w:body>") + len("<w:body>")
+    return {**members, "word/document.xml": (document[:at] + blocks + document[at:]).encode()}
+
+
 def _flag_encrypted(path: Path) -> Path:
     raw = bytearray(path.read_bytes())
     for match in re.finditer(rb"PK\x03\x04|PK\x01\x02", bytes(raw)):
@@ -81,6 +88,7 @@ def made(tmp_path_factory):
     fifo = folder / "fifo.docx"
     os.mkfifo(fifo)
     insertions = "".join(f'<w:ins w:id="{n}" w:author="甲" w:date="2025-01-01T00:00:00Z"><w:r><w:t>增</w:t></w:r></w:ins>' for n in range(1000, 19000))
+    run_on = "".join("<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t>接排的段落</w:t></w:r></w:p>" for _ in range(15000))
     open_ranges = "".join(f'<w:commentRangeStart w:id="{n}"/><w:r><w:t>字</w:t></w:r>' for n in range(30000))
     (folder / "report.pdf").write_bytes(b"%PDF-1.7\n" + bytes(100))
     cases = {
@@ -96,6 +104,7 @@ def made(tmp_path_factory):
         "too-many-revisions": _zip(folder / "more-revisions.docx", _with_paragraph_xml(members, insertions * 2)),
         "open-comment-ranges": _zip(folder / "ranges.docx", _with_paragraph_xml(members, open_ranges)),
         "unrelated-5000": _unrelated(folder / "unrelated.docx", 5000),
+        "15000-run-on-paragraphs": _zip(folder / "run-on.docx", _with_body_xml(members, run_on)),
         "entity": _zip(folder / "entity.docx", {**members, "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + b"x" * 1000 + b'"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><w:document ' + W_NS.encode() + b"><w:body><w:p><w:r><w:t>&c;&c;&c;</w:t></w:r></w:p></w:body></w:document>"}),
     }
     return data, cases
@@ -114,6 +123,7 @@ CASES = {
     "many-revisions": "审阅稿中还有 18000 处修订没有接受或拒绝",
     "too-many-revisions": "审阅稿中有 36000 处修订，超过上限 20000 处修订",
     "open-comment-ranges": "",
+    "15000-run-on-paragraphs": "",
     "unrelated-5000": "不是同一份报告：审阅稿有 5000 段",
     "entity": "",
 }
