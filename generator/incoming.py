@@ -47,7 +47,7 @@ def read_bytes(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> bytes:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
             kind = "文件夹" if stat.S_ISDIR(status.st_mode) else "管道或设备，不是普通文件"
-            raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}文件本身")
+            raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}本身（一个普通文件）")
         if status.st_size > limit:
             raise refuse(path, _too_big(what, status.st_size, limit))
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
