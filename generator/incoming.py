@@ -24,6 +24,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a report's DOCX is well under 1 MB, a form 
 MAX_UNPACKED = 100 * 1024 * 1024  # all members inflated, counted as they inflate
 MAX_MEMBER = 50 * 1024 * 1024  # one member (word/document.xml of a long report: a few MB)
 CHUNK = 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: old Office formats, and encrypted new ones
 
 # What a report, a review of it or a form can hold, with room to spare.
 CAPS = {
@@ -81,6 +82,9 @@ class Archive:
         self.path = path
         self.what = what
         self.budget = MAX_UNPACKED
+        if raw.startswith(_OLE):  # how Office stores a file with an opening password, and the old .doc/.xls
+            raise refuse(path, f"这是设置了打开密码的文件，或旧版的 .doc/.xls/.et 文件，不能作为{what}读取；"
+                               "请在 WPS/Office 中取消密码，另存为 .docx 或 .xlsx 后再试")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(raw))
             members = self.zip.infolist()

@@ -135,6 +135,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
         offset = match.start() + (6 if raw[match.start() + 2] == 3 else 8)
         raw[offset] |= 1
     encrypted.write_bytes(bytes(raw))
+    (made / "password.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # what Excel saves with a password
     (made / "empty.xlsx").write_bytes(b"PK\x05\x06" + b"\x00" * 18 + b"garbage")
     return {
         "rows-beyond-a-form": _zip(made / "rows.xlsx", _sheet_with(members, '<row r="2031"><c r="A2031" t="inlineStr"><is><t>x</t></is></c></row>')),
@@ -147,6 +148,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
         "bzip2": _zip(made / "bzip2.xlsx", members, zipfile.ZIP_BZIP2),
         "lzma": _zip(made / "lzma.xlsx", members, zipfile.ZIP_LZMA),
         "encrypted": encrypted,
+        "password": made / "password.xlsx",
         "fifo": fifo,
         "device": Path("/dev/zero"),
         "folder-of-a-fifo": tmp_path / "fifo-folder",
@@ -157,7 +159,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
 HOSTILE = {
     "far-row": None, "bzip2": None, "lzma": None, "rows-beyond-a-form": "工作表“数据填报”至少有 2031 行，超过上限 2000 行",
     "shared-strings-bomb": "解压后超过 50 MB", "huge-number": "不是合理的数值", "huge-text-number": "不是合理的数值",
-    "broken-xml": "无法作为 .xlsx 文件打开", "no-zip": "无法作为 .xlsx 文件打开", "encrypted": "设置了打开密码",
+    "broken-xml": "无法作为 .xlsx 文件打开", "no-zip": "无法作为 .xlsx 文件打开", "encrypted": "设置了打开密码", "password": "这是设置了打开密码的文件，或旧版的 .doc/.xls/.et 文件，不能作为填报表读取",
     "fifo": "这是管道或设备，不是普通文件", "device": "这是管道或设备，不是普通文件", "folder-of-a-fifo": "这是管道或设备，不是普通文件",
 }
 
