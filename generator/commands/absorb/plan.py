@@ -36,6 +36,9 @@ _STYLE_OF_LABEL = (
 )
 
 
+PAIRING_WINDOW = 30  # new paragraphs an edited one is looked for among: a hostile review costs seconds, not minutes
+
+
 def strip_label(text: str) -> str:
     return HEADING_LABEL.sub("", text, count=1)
 
@@ -157,7 +160,7 @@ class Planner:
     def align(self) -> list[tuple[int | None, int | None]]:
         old_keys = [key(b.text, b.kind == "table") for b in self.old]
         new_keys = [key(b.text, b.is_table) for b in self.new]
-        self.pairs = list(align(old_keys, new_keys))
+        self.pairs = list(align(old_keys, new_keys, window=PAIRING_WINDOW))
         return self.pairs
 
     def run(self) -> None:
