@@ -177,11 +177,18 @@ def _header_only(document: docx.document.Document) -> None:
         row._tr.getparent().remove(row._tr)
 
 
+def _new_header_only_table(document: docx.document.Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "项目", "数量"
+    next(p for p in document.paragraphs if "全年审结" in p.text)._p.addnext(table._tbl)
+
+
 @pytest.mark.parametrize("edit, written", [
     (_retyped("130", "１３１"), "审结: {value: 131, unit: 件, last_year: 78}"),
     (_retyped("130", "0131"), "审结: {value: 131, unit: 件, last_year: 78}"),
-    (_header_only, "      rows: []\n"),
-], ids=["full-width-digits", "leading-zeros", "header-only-table"])
+    (_header_only, "      header: [项目, 数量]\n      rows: []\n  - 全年审结"),
+    (_new_header_only_table, "败诉率{{ 败诉率 }}。\n  - table:\n      header: [项目, 数量]\n      rows: []\n"),
+], ids=["full-width-digits", "leading-zeros", "rows-deleted-but-the-header", "new-header-only-table"])
 def test_ordinary_edits_are_written_as_merge_reads_them(tmp_path, edit, written):
     data, review = _edited_review(tmp_path, edit)
     ended = run("absorb", str(data), str(review), cwd=tmp_path)

@@ -111,7 +111,8 @@ class _New:
             return f"- {scalar(self.text)}\n"
         if self.kind == "table":
             rows = "".join(f"      - [{', '.join(scalar(c, flow=True) for c in row)}]\n" for row in self.rows[1:])
-            out = f"- table:\n    header: [{', '.join(scalar(c, flow=True) for c in self.rows[0])}]\n    rows:\n{rows}"
+            header = f"- table:\n    header: [{', '.join(scalar(c, flow=True) for c in self.rows[0])}]\n"
+            out = header + (f"    rows:\n{rows}" if rows else "    rows: []\n")  # a header row only: a table still to be filled
             return out + (f"  caption: {scalar(self.caption)}\n" if self.caption else "")
         out = f"- section: {scalar(self.text)}\n"
         out += f"  numbering: {scalar(self.numbering)}\n" if self.numbering else ""
