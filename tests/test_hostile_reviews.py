@@ -186,9 +186,11 @@ def _new_header_only_table(document: docx.document.Document) -> None:
 @pytest.mark.parametrize("edit, written", [
     (_retyped("130", "１３１"), "审结: {value: 131, unit: 件, last_year: 78}"),
     (_retyped("130", "0131"), "审结: {value: 131, unit: 件, last_year: 78}"),
+    (_retyped("130", "1,030"), "审结: {value: 1030, unit: 件, last_year: 78}"),
+    (_retyped("130", "１，０３０"), "审结: {value: 1030, unit: 件, last_year: 78}"),
     (_header_only, "      header: [项目, 数量]\n      rows: []\n  - 全年审结"),
     (_new_header_only_table, "败诉率{{ 败诉率 }}。\n  - table:\n      header: [项目, 数量]\n      rows: []\n"),
-], ids=["full-width-digits", "leading-zeros", "rows-deleted-but-the-header", "new-header-only-table"])
+], ids=["full-width-digits", "leading-zeros", "thousands-separator", "full-width-thousands", "rows-deleted-but-the-header", "new-header-only-table"])
 def test_ordinary_edits_are_written_as_merge_reads_them(tmp_path, edit, written):
     data, review = _edited_review(tmp_path, edit)
     ended = run("absorb", str(data), str(review), cwd=tmp_path)
