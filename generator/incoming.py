@@ -20,9 +20,9 @@ from lxml import etree
 
 from generator.errors import DataError, describe_os_error
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a report's DOCX is well under 1 MB, a form 20 KB
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the sample report's DOCX is 17 KB, a form 8 KB
 MAX_UNPACKED = 100 * 1024 * 1024  # all members inflated, counted as they inflate
-MAX_MEMBER = 50 * 1024 * 1024  # one member (word/document.xml of a long report: a few MB)
+MAX_MEMBER = 50 * 1024 * 1024  # one member (word/document.xml of the sample report: 16 KB)
 CHUNK = 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: old Office formats, and encrypted new ones
 

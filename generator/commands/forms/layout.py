@@ -241,7 +241,7 @@ def read(path: Path) -> Returned:
     raise DataError(None, f"{path}：找不到表头含“{VALUE}”的工作表，无法读取填报的数字")
 
 
-MAX_FORM_BYTES = 5 * 1024 * 1024  # a form is about 10 KB
+MAX_FORM_BYTES = 5 * 1024 * 1024  # a form is about 8 KB
 MAX_COLUMNS = 30  # a form has 7; a moved column stays within this
 _HEADER_ROWS = 30
 
