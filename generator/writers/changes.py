@@ -38,23 +38,25 @@ def text_changes(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def align(old: Sequence[str], new: Sequence[str]) -> Iterator[tuple[int | None, int | None]]:
+def align(old: Sequence[str], new: Sequence[str], *, window: int | None = None) -> Iterator[tuple[int | None, int | None]]:
     """Pairs of indexes (old, new) in document order; None on one side for a paragraph that
     exists only in the other version. Changed paragraphs pair up when they are alike enough
-    to be read as one paragraph edited."""
+    to be read as one paragraph edited; with a `window`, an old paragraph looks for its like
+    among that many new ones only (the work then grows with the length, not its square)."""
     matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             yield from zip(range(i1, i2), range(j1, j2))
         else:
-            yield from _pair_similar(old, new, range(i1, i2), range(j1, j2))
+            yield from _pair_similar(old, new, range(i1, i2), range(j1, j2), window)
 
 
-def _pair_similar(old: Sequence[str], new: Sequence[str], olds: range, news: range) -> Iterator[tuple[int | None, int | None]]:
+def _pair_similar(old: Sequence[str], new: Sequence[str], olds: range, news: range, window: int | None) -> Iterator[tuple[int | None, int | None]]:
     """Within a changed stretch, pair each old paragraph with the next new one like it."""
     j = news.start
     for i in olds:
-        match = next((k for k in range(j, news.stop) if _alike(old[i], new[k])), None)
+        stop = news.stop if window is None else min(news.stop, j + window)
+        match = next((k for k in range(j, stop) if _alike(old[i], new[k])), None)
         if match is None:
             yield i, None
             continue
