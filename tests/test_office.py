@@ -458,8 +458,11 @@ def test_serve_office_listens_on_loopback_only(tmp_path: Path) -> None:
         assert server.stdout.readline() == f"办公室服务：http://127.0.0.1:{port}/（按 Ctrl+C 停止）\n"
         assert Client(port).login("admin") == 200
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as route:
-            route.connect(("192.0.2.1", 9))  # sends nothing: finds this computer's own network address
-            own = route.getsockname()[0]
+            try:
+                route.connect(("192.0.2.1", 9))  # sends nothing: finds this computer's own network address
+                own = route.getsockname()[0]
+            except OSError:  # no route at all (a machine or container without a network)
+                own = "127.0.0.1"
         if own.startswith("127."):
             pytest.skip("this computer has no network address besides loopback")
         with pytest.raises(ConnectionRefusedError):

@@ -850,10 +850,18 @@ def test_a_drafted_year_shows_the_collection_state(browser, tmp_path: Path, txt_
 
 
 def serve_command(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", *args], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )
+    """The server as a terminal starts it. A suite started in the background by a shell without
+    job control (`make test &` in a script) has SIGINT ignored, and an ignored signal stays
+    ignored across exec, so the server would shrug off the Ctrl+C a test sends; a handled signal
+    is reset to the default at exec, so it is handled while the server starts."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", *args], cwd=ROOT, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_serve_on_a_busy_port_fails_at_once(tmp_path: Path) -> None:
