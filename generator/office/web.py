@@ -136,7 +136,49 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
 
     def history(request: Request, body: Body) -> Response:
         current(request)
-        return JSONResponse({"history": [change.as_dict() for change in years.history(request.path_params["year"])]})
+        changes = years.history(request.path_params["year"], request.query_params.get("path", ""))
+        return JSONResponse({"history": [change.as_dict() for change in changes]})
+
+    def texts(request: Request, body: Body) -> Response:
+        return JSONResponse(years.texts(request.path_params["year"], current(request).user))
+
+    def add_text(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse(years.add_text(year, _text(body.get("after")), _text(body.get("text")), _text(body.get("version")), found.user))
+
+    def one_text(request: Request, body: Body) -> Response:
+        found, year, where = changing(request), request.path_params["year"], request.path_params["path"]
+        version = _text(body.get("version"))
+        if request.method == "PUT":
+            return JSONResponse(years.set_text(year, where, _text(body.get("text")), version, found.user))
+        return JSONResponse(years.delete_text(year, where, version, found.user))
+
+    def move_text(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        step = body.get("step")
+        if step not in (-1, 1):
+            raise Refused(422, "step 应为 -1（上移）或 1（下移）")
+        return JSONResponse(years.move_text(year, _text(body.get("path")), step, _text(body.get("version")), found.user))
+
+    def comment(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse(years.comment(year, _text(body.get("path")), _text(body.get("text")), found.user, address(request)))
+
+    def restore(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse(years.restore(year, _text(body.get("commit")), found.user))
+
+    def reviews(request: Request, body: Body) -> Response:
+        year = request.path_params["year"]
+        if request.method == "POST":
+            return JSONResponse(years.upload_review(year, body["name"], body["content"], changing(request).user, address(request)))
+        return JSONResponse({"reviews": years.reviews(year, current(request).user)})
+
+    def decide_review(request: Request, body: Body) -> Response:
+        found, year, step = changing(request), request.path_params["year"], request.path_params["step"]
+        if step not in ("accept", "decline"):
+            raise HTTPException(404)
+        return JSONResponse(years.decide_review(year, request.path_params["id"], step == "accept", found.user, address(request)))
 
     def board(request: Request, body: Body) -> Response:
         if current(request).user.role not in ("经办人", "审核人"):
@@ -208,6 +250,15 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/figures", _run(figures)),
         Route("/api/years/{year:int}/figures/{name}", _run(put_figure), methods=["PUT"]),
         Route("/api/years/{year:int}/history", _run(history)),
+        Route("/api/years/{year:int}/texts", _run(texts)),
+        Route("/api/years/{year:int}/texts", _run(add_text), methods=["POST"]),
+        Route("/api/years/{year:int}/texts/{path:path}", _run(one_text), methods=["PUT", "DELETE"]),
+        Route("/api/years/{year:int}/move", _run(move_text), methods=["POST"]),
+        Route("/api/years/{year:int}/comments", _run(comment), methods=["POST"]),
+        Route("/api/years/{year:int}/restore", _run(restore), methods=["POST"]),
+        Route("/api/years/{year:int}/reviews", _run(reviews), methods=["GET"]),
+        Route("/api/years/{year:int}/reviews", _run(reviews, upload=True), methods=["POST"]),
+        Route("/api/years/{year:int}/reviews/{id:int}/{step}", _run(decide_review), methods=["POST"]),
         Route("/api/years/{year:int}/board", _run(board)),
         Route("/api/years/{year:int}/units/{unit}/{step}", _run(unit_step), methods=["POST"]),
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),

@@ -1,0 +1,228 @@
+"""The report written and reviewed on the office page: texts listed with their paths, figures as
+chips and versions; an edit lands at its node only, as a commit by the editor; a stale version,
+a 填报员 or an undefined name is refused and writes nothing; a reviewed DOCX becomes a pending
+plan that the clerk accepts as one commit; the approval is withdrawn by a later change."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.office import audit, repo
+from generator.office.web import create_app
+
+from .test_office import Client, Served, make_office, upload
+from .test_office import quick_hashes as quick_hashes  # noqa: F401 (autouse: cheap argon2 for the many logins)
+from .test_serve import browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
+
+DATA = """\
+# 某县2025年度报告的数据（测试用）
+meta:
+  year: 2025
+  region: 某县
+  issuer: 某县人民政府
+  title: 某县人民政府关于{{ year }}年法治政府建设情况的报告
+figures:
+  行政复议办结: {value: 230, last_year: 217, unit: 件, from: 区司法局, label: 办结行政复议案件}  # 每年1月由区司法局报送
+  行政诉讼审结: {value: 140, last_year: 130, unit: 件, from: 区法院, label: 行政诉讼审结}
+body:
+  - 全年办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。
+
+  - section: 主要举措和成效
+    body:
+      - p: 我县着力做好以下工作：
+        items:
+          - 健全学法制度。  # 常委会学法
+          - '健全述法制度。'
+      - 严格规范公正文明执法。
+"""
+PEOPLE = {"admin": ("管理员", ""), "wang": ("填报员", "区司法局"), "li": ("经办人", ""), "chen": ("审核人", ""), "zhou": ("审核人", "")}
+SENTENCE = "  - 全年办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。\n"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    office = make_office(tmp_path / "office", PEOPLE, DATA)
+    with serving(create_app(office)) as port:
+        yield Served(office, port)
+
+
+def data_bytes(served: Served) -> bytes:
+    return (served.office.data / "2025.yaml").read_bytes()
+
+
+def listed(client: Client) -> dict[str, dict]:
+    status, body, _ = client.call("GET", "/api/years/2025/texts")
+    assert status == 200, body
+    return {text["path"]: text for block in body["blocks"] for text in block["texts"]}
+
+
+def test_the_texts_are_listed_as_they_print_with_figures_as_chips(served: Served) -> None:
+    texts = listed(served.client("li"))
+    assert list(texts) == ["meta/title", "body/0", "body/1/section", "body/1/body/0/p", "body/1/body/0/items/0",
+                           "body/1/body/0/items/1", "body/1/body/1"]
+    first = texts["body/0"]
+    assert first["segments"] == [{"text": "全年办结行政复议案件"}, {"source": "{{ 行政复议办结 }}", "name": "行政复议办结", "value": "230件", "figure": True},
+                                 {"text": "，审结行政诉讼案件"}, {"source": "{{ 行政诉讼审结 }}", "name": "行政诉讼审结", "value": "140件", "figure": True},
+                                 {"text": "。"}]
+    assert (first["kind"], first["entry"], first["line"]) == ("paragraph", "body/0", 11)
+    assert (texts["body/1/section"]["kind"], texts["body/1/section"]["label"]) == ("heading", "一、")
+    assert [(texts[f"body/1/body/0/items/{n}"]["kind"], texts[f"body/1/body/0/items/{n}"]["label"]) for n in (0, 1)] == [("item", "一是"), ("item", "二是")]
+    assert served.client("wang").call("GET", "/api/years/2025/texts")[0] == 403
+
+
+def test_an_edit_of_a_sentence_with_figures_changes_only_its_node_and_keeps_the_references(served: Served) -> None:
+    li = served.client("li")
+    before = data_bytes(served)
+    text = listed(li)["body/0"]
+    new = "全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}，均按期办结。"
+    status, body, _ = li.call("PUT", "/api/years/2025/texts/body/0", {"text": new, "version": text["version"]})
+    assert status == 200, body
+    after = data_bytes(served)
+    old_line, new_line = SENTENCE.encode(), f"  - {new}\n".encode()
+    assert before.count(old_line) == 1 and after == before.replace(old_line, new_line)  # nothing else differs, byte for byte
+    change = repo.log(served.office.data, "2025.yaml")[0]
+    assert change.author == "li" and change.message.splitlines()[0] == "修改正文：全年办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案… → 全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼…"
+    assert "位置：body/0" in change.message.splitlines()
+    assert [c["id"] for c in li.call("GET", "/api/years/2025/history?path=body/0")[1]["history"]] == [change.id]
+    # a quoted item keeps its quotes, a commented one its comment
+    items = listed(li)
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/0/items/1", {"text": "健全述法制度，每年述法一次。", "version": items["body/1/body/0/items/1"]["version"]})[0] == 200
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/0/items/0", {"text": "健全学法制度。", "version": items["body/1/body/0/items/0"]["version"]})[0] == 200
+    assert "          - 健全学法制度。  # 常委会学法\n          - '健全述法制度，每年述法一次。'\n" in data_bytes(served).decode()
+
+
+def test_a_stale_version_gets_409_and_writes_nothing(served: Served) -> None:
+    li = served.client("li")
+    seen = listed(li)["body/0"]["version"]
+    assert li.call("PUT", "/api/years/2025/texts/body/0", {"text": "全年办结行政复议案件{{ 行政复议办结 }}。", "version": seen})[0] == 200
+    before, commits = data_bytes(served), len(repo.log(served.office.data, "2025.yaml"))
+    status, body, _ = li.call("PUT", "/api/years/2025/texts/body/0", {"text": "另一种写法。", "version": seen})
+    assert status == 409
+    assert body["error"] == "这段文字在您打开页面之后已被他人改过，现在是：“全年办结行政复议案件{{ 行政复议办结 }}。”。请刷新页面，在最新版本上重新修改"
+    assert body["current"]["version"] != seen and body["yours"] == {"version": seen}
+    assert data_bytes(served) == before and len(repo.log(served.office.data, "2025.yaml")) == commits
+
+
+def test_only_the_clerk_edits_text_and_a_text_that_does_not_load_is_refused(served: Served) -> None:
+    before = data_bytes(served)
+    for name in ("wang", "chen"):
+        client = served.client(name)
+        status, body, _ = client.call("PUT", "/api/years/2025/texts/body/0", {"text": "改写。", "version": "x"})
+        assert (status, body["error"]) == (403, "只有经办人能做这一步")
+    li = served.client("li")
+    version = listed(li)["body/0"]["version"]
+    status, body, _ = li.call("PUT", "/api/years/2025/texts/body/0", {"text": "全年办结案件{{ 办结数 }}。", "version": version})
+    assert status == 422 and body["error"].startswith("写入后数据文件无法读取，未作改动：") and "办结数" in body["error"]
+    assert data_bytes(served) == before and len(repo.log(served.office.data, "2025.yaml")) == 1
+
+
+def test_items_are_added_deleted_and_moved_each_as_a_commit(served: Served) -> None:
+    li = served.client("li")
+    texts = listed(li)
+    status, body, _ = li.call("POST", "/api/years/2025/texts", {"after": "body/1/body/0/items/1", "text": "建立“五个一”机制。",
+                                                                 "version": texts["body/1/body/0/items/1"]["version"]})
+    assert (status, body["path"]) == (200, "body/1/body/0/items/2")
+    assert "          - '健全述法制度。'\n          - 建立“五个一”机制。\n      - 严格" in data_bytes(served).decode()
+    texts = listed(li)
+    status, body, _ = li.call("DELETE", "/api/years/2025/texts/body/1/body/0/items/0", {"version": texts["body/1/body/0/items/0"]["version"]})
+    assert status == 200, body
+    assert "健全学法制度" not in data_bytes(served).decode() and "常委会学法" not in data_bytes(served).decode()
+    texts = listed(li)
+    status, body, _ = li.call("POST", "/api/years/2025/move", {"path": "body/1/body/0/items/1", "step": -1, "version": texts["body/1/body/0/items/1"]["version"]})
+    assert (status, body["path"]) == (200, "body/1/body/0/items/0")
+    assert "        items:\n          - 建立“五个一”机制。\n          - '健全述法制度。'\n" in data_bytes(served).decode()
+    assert [c.message.splitlines()[0] for c in repo.log(served.office.data, "2025.yaml")][:3] == [
+        "上移事项：建立“五个一”机制。", "删除事项：健全学法制度。", "新增事项：建立“五个一”机制。"]
+
+
+def reviewed_docx(client: Client, sentence: str) -> bytes:
+    import docx
+
+    status, body, _ = client.call("GET", "/api/years/2025/download/docx")
+    assert status == 200
+    document = docx.Document(io.BytesIO(body["raw"]))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("全年办结行政复议案件"))
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    paragraph.runs[0].text = sentence
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_review_plan_accepted_lands_as_one_commit_by_the_accepting_clerk(served: Served) -> None:
+    chen, li = served.client("chen"), served.client("li")
+    before = data_bytes(served)
+    content = reviewed_docx(chen, "全年共办结行政复议案件230件，审结行政诉讼案件140件。")
+    assert upload(served.client("wang"), "/api/years/2025/reviews", "审阅稿.docx", content)[0] == 403
+    status, review = upload(chen, "/api/years/2025/reviews", "审阅稿.docx", content)
+    assert status == 200, review
+    assert review["state"] == "待处理" and review["by"] == "chen" and len(review["plan"]["changes"]) == 1
+    assert data_bytes(served) == before  # a plan only
+    assert chen.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {})[0] == 403
+    commits = len(repo.log(served.office.data, "2025.yaml"))
+    status, body, _ = li.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {})
+    assert status == 200 and body["state"] == "已采纳", body
+    log = repo.log(served.office.data, "2025.yaml")
+    assert len(log) == commits + 1 and (log[0].author, log[0].id) == ("li", body["commit"])
+    assert log[0].message.splitlines()[0] == "采纳审阅稿 审阅稿.docx（chen 上传）：1 处改动"
+    assert "  - 全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。\n" in data_bytes(served).decode()
+    assert li.call("POST", f"/api/years/2025/reviews/{review['id']}/decline", {})[0] == 409  # decided once
+    assert [r["state"] for r in li.call("GET", "/api/years/2025/reviews")[1]["reviews"]] == ["已采纳"]
+
+
+def test_a_review_on_an_older_version_is_not_applied(served: Served) -> None:
+    chen, li = served.client("chen"), served.client("li")
+    status, review = upload(chen, "/api/years/2025/reviews", "审阅稿.docx", reviewed_docx(chen, "全年共办结行政复议案件230件，审结行政诉讼案件140件。"))
+    assert status == 200
+    version = listed(li)["body/1/body/1"]["version"]
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": "严格执法。", "version": version})[0] == 200
+    before = data_bytes(served)
+    status, body, _ = li.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {})
+    assert status == 409 and "上传之后数据文件又有改动" in body["error"]
+    assert data_bytes(served) == before
+
+
+def test_the_approval_is_audited_with_its_version_and_withdrawn_by_a_later_change(served: Served) -> None:
+    li, chen = served.client("li"), served.client("chen")
+    assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200
+    head = repo.log(served.office.data, "2025.yaml")[0].id
+    status, board, _ = chen.call("POST", "/api/years/2025/report/approve", {})
+    assert status == 200 and board["report"]["state"] == "已批准"
+    entry = audit.entries(served.office, 1)[0]
+    assert (entry["user"], entry["action"], entry["detail"]) == ("chen", "批准报告", f"2025年度报告（版本 {head[:10]}）")
+    version = listed(li)["body/1/body/1"]["version"]
+    status, body, _ = li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": "严格执法。", "version": version})
+    assert status == 200
+    entry = audit.entries(served.office, 1)[0]
+    assert (entry["user"], entry["action"]) == ("li", "撤销批准")
+    assert entry["detail"] == f"2025年度报告：li批准的版本 {head[:10]}之后，li修改了数据（版本 {body['commit'][:10]}：修改正文：严格规范公正文明执法。 → 严格执法。）"
+    board = li.call("GET", "/api/years/2025/board")[1]
+    assert board["report"]["state"] == "批准已撤销"
+    assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200  # sent for review again
+
+
+def test_comments_restore_and_nobody_approves_their_own_edits(served: Served) -> None:
+    li, chen = served.client("li"), served.client("chen")
+    status, comment, _ = chen.call("POST", "/api/years/2025/comments", {"path": "body/1/body/1", "text": "“严格规范公正文明执法”后请补充具体数字"})
+    assert status == 200 and comment["by"] == "chen"
+    assert li.call("GET", "/api/years/2025/texts")[1]["comments"][0]["text"] == "“严格规范公正文明执法”后请补充具体数字"
+    assert served.client("wang").call("POST", "/api/years/2025/comments", {"path": "body/0", "text": "好"})[0] == 403
+    first = repo.log(served.office.data, "2025.yaml")[0].id
+    version = listed(li)["body/1/body/1"]["version"]
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": "严格执法。", "version": version})[0] == 200
+    status, body, _ = li.call("POST", "/api/years/2025/restore", {"commit": first})
+    assert status == 200, body
+    assert data_bytes(served).decode() == DATA
+    assert repo.log(served.office.data, "2025.yaml")[0].message.startswith("恢复到 ")
+    assert chen.call("POST", "/api/years/2025/restore", {"commit": first})[0] == 403
+    # a reviewer holding edits of their own in the year's history does not approve it
+    path = served.office.data / "2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 审核人加的注释\n", encoding="utf-8")
+    repo.commit(served.office.data, ["2025.yaml"], "审核人亲自修改", "zhou")
+    assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200
+    status, body, _ = served.client("zhou").call("POST", "/api/years/2025/report/approve", {})
+    assert (status, body["error"]) == (403, "2025年度报告中有您本人的修改，不能由您本人批准；请由另一位审核人批准")
