@@ -13,7 +13,8 @@ import pytest
 from generator.office import audit, repo
 from generator.office.web import create_app
 
-from .test_office import Client, Served, make_office, upload
+from .helpers import libreoffice_save
+from .test_office import Client, Served, log_in, make_office, upload
 from .test_office import quick_hashes as quick_hashes  # noqa: F401 (autouse: cheap argon2 for the many logins)
 from .test_serve import browser, serving  # noqa: F401 (browser: the suite's Chromium fixture)
 
@@ -144,7 +145,7 @@ def reviewed_docx(client: Client, sentence: str) -> bytes:
     status, body, _ = client.call("GET", "/api/years/2025/download/docx")
     assert status == 200
     document = docx.Document(io.BytesIO(body["raw"]))
-    paragraph = next(p for p in document.paragraphs if p.text.startswith("全年办结行政复议案件"))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("全年"))
     for run in paragraph.runs[1:]:
         run.text = ""
     paragraph.runs[0].text = sentence
@@ -226,3 +227,88 @@ def test_comments_restore_and_nobody_approves_their_own_edits(served: Served) ->
     assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200
     status, body, _ = served.client("zhou").call("POST", "/api/years/2025/report/approve", {})
     assert (status, body["error"]) == (403, "2025年度报告中有您本人的修改，不能由您本人批准；请由另一位审核人批准")
+
+
+def test_the_clerk_edits_in_the_browser_and_accepts_a_reviewers_docx(browser, tmp_path: Path) -> None:  # noqa: F811
+    office = make_office(tmp_path / "office", PEOPLE, DATA.replace("严格规范公正文明执法。", "严格严格规范公正文明执法。"))
+    with serving(create_app(office)) as port:
+        served = Served(office, port)
+        li, chen = served.client("li"), served.client("chen")
+        assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200
+        assert chen.call("POST", "/api/years/2025/report/approve", {})[0] == 200
+        context, page, errors = log_in(browser, port, "li")
+        page.goto(f"http://127.0.0.1:{port}/years/2025")
+        page.get_by_role("link", name="查看和修改报告正文、处理审阅稿").click()
+        sentence = page.locator('.text[data-path="body/0"]')
+        sentence.wait_for()
+        assert sentence.locator(".chip").all_inner_texts() == ["行政复议办结：230件", "行政诉讼审结：140件"]
+        assert page.locator(".block.heading").inner_text() == "一、主要举措和成效"
+        assert page.locator(".block.paragraph", has=page.locator(".text.item")).inner_text() == "我县着力做好以下工作：一是健全学法制度。二是健全述法制度。"
+
+        # a sentence holding figures, rewritten from the keyboard: the chips stay references
+        before = data_bytes(served)
+        sentence.focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("textbox", name="段落内容").wait_for()
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.type("共")
+        page.keyboard.press("Control+Enter")
+        page.locator("#status", has_text="已保存").wait_for()
+        new = SENTENCE.replace("全年办结", "全年共办结").encode()
+        assert data_bytes(served) == before.replace(SENTENCE.encode(), new)
+        assert page.locator('.text[data-path="body/0"] .chip').count() == 2
+        assert page.locator('.text[data-path="body/0"]').inner_text().startswith("全年共办结行政复议案件")
+
+        # the finding beside the paragraph goes once the paragraph is corrected
+        doubled = page.locator(".findings li[data-rule=doubled-word]")
+        assert doubled.count() == 1 and "“严格”紧挨着重复了一遍" in doubled.inner_text()
+        page.locator('.text[data-path="body/1/body/1"]').click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("严格规范公正文明执法。")
+        page.get_by_role("button", name="保存", exact=True).click()
+        page.locator('.text[data-path="body/1/body/1"]', has_text="严格规范公正文明执法。").wait_for()
+        doubled.wait_for(state="detached")
+
+        # an item deleted, another added after the one left
+        page.locator('.text[data-path="body/1/body/0/items/0"]').click()
+        page.get_by_role("button", name="删除事项").click()
+        page.locator("#status", has_text="已删除").wait_for()
+        page.locator('.text[data-path="body/1/body/0/items/0"]').click()
+        page.get_by_role("button", name="在后面添加事项").click()
+        page.keyboard.type("建立“五个一”机制。")
+        page.keyboard.press("Control+Enter")
+        page.locator("#status", has_text="已添加").wait_for()
+        assert page.locator(".block.paragraph", has=page.locator(".text.item")).inner_text() == "我县着力做好以下工作：一是健全述法制度。二是建立“五个一”机制。"
+        assert "        items:\n          - '健全述法制度。'\n          - 建立“五个一”机制。\n" in data_bytes(served).decode()
+        assert errors == []
+
+        # the approval given before these changes is withdrawn, in the audit log and on the board
+        actions = [entry["action"] for entry in audit.entries(office)]
+        assert actions.index("撤销批准") < actions.index("批准报告")
+        page.goto(f"http://127.0.0.1:{port}/years/2025")
+        assert page.locator("#report-state").inner_text() == "批准已撤销"
+
+        # a reviewer's DOCX, edited with python-docx and saved again by LibreOffice, accepted by the clerk
+        edited = tmp_path / "审阅稿.docx"
+        edited.write_bytes(reviewed_docx(chen, "全年共办结行政复议案件230件，审结行政诉讼案件140件，全部按期办结。"))
+        resaved = libreoffice_save([edited], tmp_path, "docx:MS Word 2007 XML", "libreoffice-writer")["审阅稿"]
+        reviewer, review_page, review_errors = log_in(browser, port, "chen")
+        review_page.goto(f"http://127.0.0.1:{port}/years/2025/report")
+        review_page.locator("#review-upload").set_input_files(str(resaved))
+        review_page.get_by_role("button", name="上传并查看修改方案").click()
+        review_page.locator(".review", has_text="待处理").wait_for()
+        assert review_errors == []
+        reviewer.close()
+        page.goto(f"http://127.0.0.1:{port}/years/2025/report")
+        plan = page.locator(".review", has_text="待处理")
+        assert "全部按期办结" in plan.inner_text()
+        plan.get_by_role("button", name="采纳全部修改").click()
+        page.locator("#status", has_text="已采纳").wait_for()
+        change = repo.log(office.data, "2025.yaml")[0]
+        assert (change.author, change.message.splitlines()[0]) == ("li", "采纳审阅稿 审阅稿.docx（chen 上传）：1 处改动")
+        assert "  - 全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}，全部按期办结。\n" in data_bytes(served).decode()
+        page.locator('.text[data-path="body/0"]', has_text="全部按期办结").wait_for()
+        assert errors == []
+        context.close()

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import sys
 
-from generator.commands.serve import LOOPBACK, listen
+from generator.commands.serve import LOOPBACK, connections, listen
 from generator.errors import DataError
 from generator.office import accounts
 from generator.office.folder import Office
+
+OFFICE_CONNECTIONS = 256
 
 
 def run(office: Office, bind: str, port: int) -> None:
@@ -23,5 +25,7 @@ def run(office: Office, bind: str, port: int) -> None:
     print(f"办公室服务：http://{shown}:{port}/（按 Ctrl+C 停止）", flush=True)
     if bind not in LOOPBACK:
         print(f"注意：正在监听 {bind}，内网中能连到本机的人都能打开登录页；切勿让互联网访问到这个地址", file=sys.stderr, flush=True)
-    config = uvicorn.Config(create_app(office, bind), log_level="warning", access_log=False)
+    # The review page's guard against slow and surplus connections; an office has a browser for
+    # each of its units, six connections each, so it may hold more of them than the review page.
+    config = connections.config(create_app(office, bind), max_connections=OFFICE_CONNECTIONS)
     uvicorn.Server(config).run(sockets=[listener])

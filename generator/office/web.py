@@ -38,7 +38,7 @@ COOKIE = "fazhi_office"
 BODY_CAP = 64 * 1024  # bytes: the largest JSON request is a figure with its note
 UPLOAD_CAP = 20 * 1024 * 1024  # bytes: a returned XLSX form or a reviewed DOCX
 TEMPLATES = templates_dir() / "office"
-STATIC = {"office.js": "text/javascript; charset=utf-8", "office.css": "text/css; charset=utf-8"}
+STATIC = {"office.js": "text/javascript; charset=utf-8", "editor.js": "text/javascript; charset=utf-8", "office.css": "text/css; charset=utf-8"}
 _HEADERS = {
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
@@ -95,6 +95,13 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             raise Refused(403, "管理员管理账号和备份，不处理报告内容")
         return _page("board.html.j2", session=found, year=year, board=years.board(year), figures=years.figures(year, found.user),
                      history=years.history(year)[:50], downloads=DOWNLOADS, findings=years.findings(year))
+
+    def report_page(request: Request, body: Body) -> Response:
+        found, year = current(request), request.path_params["year"]
+        if found.user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能看报告正文")
+        years.path(year)
+        return _page("report.html.j2", session=found, year=year)
 
     def static(request: Request, body: Body) -> Response:
         name = request.path_params["name"]
@@ -242,6 +249,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
     routes = [
         Route("/", _run(home)),
         Route("/years/{year:int}", _run(year_page)),
+        Route("/years/{year:int}/report", _run(report_page)),
         Route("/static/{name}", _run(static)),
         Route("/api/login", _run(login), methods=["POST"]),
         Route("/api/logout", _run(logout), methods=["POST"]),
