@@ -139,6 +139,26 @@ def test_items_are_added_deleted_and_moved_each_as_a_commit(served: Served) -> N
         "上移事项：建立“五个一”机制。", "删除事项：健全学法制度。", "新增事项：建立“五个一”机制。"]
 
 
+def test_a_finding_acknowledged_with_a_reason_stays_acknowledged(served: Served, tmp_path: Path) -> None:
+    from .helpers import generator
+
+    li = served.client("li")
+    version = listed(li)["body/1/body/1"]["version"]
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": "严格严格规范执法。", "version": version})[0] == 200
+    (finding,) = [f for f in li.call("GET", "/api/years/2025/texts")[1]["findings"] if f["rule"] == "doubled-word"]
+    assert (finding["line"], finding["message"]) == (19, "“严格”紧挨着重复了一遍：“严格严格”")
+    ask = {"rule": "doubled-word", "message": finding["message"], "reason": ""}
+    assert li.call("POST", "/api/years/2025/acknowledge", ask)[1]["error"] == "请写明为什么这条检查结果无须改正（1 至 500 个字）"
+    assert served.client("chen").call("POST", "/api/years/2025/acknowledge", ask | {"reason": "原文如此"})[0] == 403
+    status, body, _ = li.call("POST", "/api/years/2025/acknowledge", ask | {"reason": "原文如此"})
+    assert status == 200, body
+    text = data_bytes(served).decode()
+    assert text.endswith(f"checks:\n  acknowledged:\n    - {{rule: doubled-word, message: {finding['message']}, reason: 原文如此}}\n")
+    assert not [f for f in li.call("GET", "/api/years/2025/texts")[1]["findings"] if f["rule"] == "doubled-word"]
+    assert "doubled-word" not in generator("check", str(served.office.data / "2025.yaml")).stdout  # at the terminal too
+    assert li.call("POST", "/api/years/2025/acknowledge", ask | {"reason": "再确认"})[0] == 409
+
+
 def reviewed_docx(client: Client, sentence: str) -> bytes:
     import docx
 

@@ -290,6 +290,28 @@ class Years:
             commit = self._write(year, path, text, f"{message}\n\n{WHERE}{changed}", user, rendered=True)
         return {"path": changed, "commit": commit}
 
+    def acknowledge(self, year: int, rule: str, message: str, reason: str, user: User) -> dict[str, object]:
+        """A finding of `check` found to be right, kept in the data file (`checks: acknowledged:`)
+        with the reason, so `check` no longer lists it, here and at the terminal."""
+        self._clerk(user)
+        why = reason.strip()
+        if not 1 <= len(why) <= REASON_CAP:
+            raise Refused(422, f"请写明为什么这条检查结果无须改正（1 至 {REASON_CAP} 个字）")
+        with self._lock:
+            path = self.path(year)
+            repo.commit_outside_changes(self.office.data)
+            if not any(f["rule"] == rule and f["message"] == message for f in self.findings_at(year)):
+                raise Refused(409, "检查结果中已没有这一条（可能已改正或已确认），请刷新页面")
+            source, root = yamlsource.read(path)
+            entry = "{" + ", ".join(f"{key}: {yamledit.scalar(value, flow=True)}" for key, value in
+                                    (("rule", rule), ("message", message), ("reason", why))) + "}"
+            try:
+                spans = texts.acknowledgement(source.text, root, entry)
+            except DataError as error:
+                raise Refused(422, error.message) from None
+            commit = self._write(year, path, yamledit.apply(source.text, spans), f"确认检查结果无误：[{rule}] {_short(message)}\n\n理由：{why}", user)
+        return {"commit": commit}
+
     def comment(self, year: int, where: str, typed: str, user: User, address: str) -> dict[str, object]:
         """A reviewer's comment on a text, kept beside it (not in the data file)."""
         if user.role not in ("经办人", "审核人"):

@@ -118,6 +118,25 @@ def moved(located: Located, step: int) -> tuple[str, str]:
     return swapped, _sibling(located, other)
 
 
+def acknowledgement(text: str, root: Node, entry: str) -> list[yamledit.Span]:
+    """The spans adding `entry` (one flow mapping) to `checks: acknowledged:`, made as needed."""
+    if not isinstance(root, MappingNode) or root.flow_style:
+        raise DataError(None, "数据文件的最外层不是逐行书写的“键: 值”，无法写入确认记录")
+    checks = yamledit.fields(root).get("checks")
+    if checks is None:
+        return [yamledit.new_key(text, root, f"checks:\n  acknowledged:\n    - {entry}\n")]
+    mapping = checks[1]
+    if not isinstance(mapping, MappingNode) or mapping.flow_style or not mapping.value:
+        raise DataError(None, "数据文件中的 checks: 不是逐行书写的“键: 值”，请在文件中手工写入确认记录")
+    listed = yamledit.fields(mapping).get("acknowledged")
+    if listed is None:
+        return [yamledit.new_key(text, mapping, f"acknowledged:\n  - {entry}\n")]
+    key, seq = listed
+    if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value:
+        raise DataError(None, "数据文件中的 checks.acknowledged 不是逐行书写的列表，请在文件中手工写入确认记录")
+    return yamledit.ListEdits(seq, key, set(), {len(seq.value): [f"- {entry}\n"]}).spans(text)
+
+
 def _lines(text: str, node: Node) -> tuple[int, int]:
     start = yamledit.line_start(text, yamledit.dash(text, node))
     end = yamledit.next_line(text, yamledit.content_end(text, node))

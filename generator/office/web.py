@@ -171,6 +171,11 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         found, year = changing(request), request.path_params["year"]
         return JSONResponse(years.comment(year, _text(body.get("path")), _text(body.get("text")), found.user, address(request)))
 
+    def acknowledge(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        rule, message, reason = (_text(body.get(key)) for key in ("rule", "message", "reason"))
+        return JSONResponse(years.acknowledge(year, rule, message, reason, found.user))
+
     def restore(request: Request, body: Body) -> Response:
         found, year = changing(request), request.path_params["year"]
         return JSONResponse(years.restore(year, _text(body.get("commit")), found.user))
@@ -264,6 +269,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/move", _run(move_text), methods=["POST"]),
         Route("/api/years/{year:int}/comments", _run(comment), methods=["POST"]),
         Route("/api/years/{year:int}/restore", _run(restore), methods=["POST"]),
+        Route("/api/years/{year:int}/acknowledge", _run(acknowledge), methods=["POST"]),
         Route("/api/years/{year:int}/reviews", _run(reviews), methods=["GET"]),
         Route("/api/years/{year:int}/reviews", _run(reviews, upload=True), methods=["POST"]),
         Route("/api/years/{year:int}/reviews/{id:int}/{step}", _run(decide_review), methods=["POST"]),

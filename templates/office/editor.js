@@ -96,6 +96,15 @@ function findingList(findings, block) {
   for (const finding of findings) {
     const item = element("li", finding.severity === "error" ? "error" : "", finding.shown);
     item.dataset.rule = finding.rule;
+    if (clerk && finding.rule) {
+      const reason = element("input", "reason");
+      reason.setAttribute("aria-label", `确认“${finding.message}”无误的理由`);
+      reason.placeholder = "无须改正的理由";
+      item.append(" ", reason, " ", button("确认无误", async () => {
+        const {status, data} = await api("POST", `${base}/acknowledge`, {rule: finding.rule, message: finding.message, reason: reason.value});
+        if (status === 200) { await load(); say("已确认，检查不再列出这一条（理由记在数据文件的 checks: acknowledged: 中）"); } else say(data.error);
+      }));
+    }
     list.append(item);
   }
   return list;
