@@ -38,6 +38,11 @@ body:
           - 健全学法制度。  # 常委会学法
           - '健全述法制度。'
       - 严格规范公正文明执法。
+  - table:
+      header: [项目, 数量]
+      rows:
+        - [行政复议, "{{ 行政复议办结 }}"]
+    caption: 表1　主要数字
 """
 PEOPLE = {"admin": ("管理员", ""), "wang": ("填报员", "区司法局"), "li": ("经办人", ""), "chen": ("审核人", ""), "zhou": ("审核人", "")}
 SENTENCE = "  - 全年办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。\n"
@@ -63,7 +68,8 @@ def listed(client: Client) -> dict[str, dict]:
 def test_the_texts_are_listed_as_they_print_with_figures_as_chips(served: Served) -> None:
     texts = listed(served.client("li"))
     assert list(texts) == ["meta/title", "body/0", "body/1/section", "body/1/body/0/p", "body/1/body/0/items/0",
-                           "body/1/body/0/items/1", "body/1/body/1"]
+                           "body/1/body/0/items/1", "body/1/body/1", "body/2/caption",
+                           "body/2/table/header/0", "body/2/table/header/1", "body/2/table/rows/0/0", "body/2/table/rows/0/1"]
     first = texts["body/0"]
     assert first["segments"] == [{"text": "全年办结行政复议案件"}, {"source": "{{ 行政复议办结 }}", "name": "行政复议办结", "value": "230件", "figure": True},
                                  {"text": "，审结行政诉讼案件"}, {"source": "{{ 行政诉讼审结 }}", "name": "行政诉讼审结", "value": "140件", "figure": True},
@@ -93,6 +99,17 @@ def test_an_edit_of_a_sentence_with_figures_changes_only_its_node_and_keeps_the_
     assert li.call("PUT", "/api/years/2025/texts/body/1/body/0/items/1", {"text": "健全述法制度，每年述法一次。", "version": items["body/1/body/0/items/1"]["version"]})[0] == 200
     assert li.call("PUT", "/api/years/2025/texts/body/1/body/0/items/0", {"text": "健全学法制度。", "version": items["body/1/body/0/items/0"]["version"]})[0] == 200
     assert "          - 健全学法制度。  # 常委会学法\n          - '健全述法制度，每年述法一次。'\n" in data_bytes(served).decode()
+
+
+def test_a_heading_and_a_table_cell_are_edited_in_place(served: Served) -> None:
+    li = served.client("li")
+    texts = listed(li)
+    assert (texts["body/2/table/rows/0/1"]["kind"], texts["body/2/table/rows/0/1"]["row"], texts["body/2/table/rows/0/1"]["column"]) == ("cell", 1, 1)
+    assert li.call("PUT", "/api/years/2025/texts/body/2/table/rows/0/0", {"text": "复议案件，办结", "version": texts["body/2/table/rows/0/0"]["version"]})[0] == 200
+    assert li.call("PUT", "/api/years/2025/texts/body/1/section", {"text": "主要举措", "version": texts["body/1/section"]["version"]})[0] == 200
+    text = data_bytes(served).decode()
+    assert '        - [复议案件，办结, "{{ 行政复议办结 }}"]\n' in text and "  - section: 主要举措\n" in text
+    assert listed(li)["body/1/section"]["label"] == "一、"
 
 
 def test_a_stale_version_gets_409_and_writes_nothing(served: Served) -> None:
@@ -332,3 +349,16 @@ def test_the_clerk_edits_in_the_browser_and_accepts_a_reviewers_docx(browser, tm
         page.locator('.text[data-path="body/0"]', has_text="全部按期办结").wait_for()
         assert errors == []
         context.close()
+
+
+def test_a_scalar_is_replaced_in_the_quoting_it_was_written_in() -> None:
+    import yaml
+
+    from generator.pipeline import yamledit
+
+    text = "row: [甲, '乙']  # 注释\nplain: 丙\nquoted: \"丁\"\n"
+    root = yaml.compose(text)
+    (_, row), (_, plain), (_, quoted) = root.value
+    edits = [yamledit.replace_scalar(text, row.value[0], "甲, 乙", flow=True), yamledit.replace_scalar(text, row.value[1], "它's"),
+             yamledit.replace_scalar(text, plain, "# 不是注释"), yamledit.replace_scalar(text, quoted, "戊")]
+    assert yamledit.apply(text, edits) == "row: [\"甲, 乙\", '它''s']  # 注释\nplain: \"# 不是注释\"\nquoted: \"戊\"\n"
