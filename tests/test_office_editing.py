@@ -134,6 +134,9 @@ def test_only_the_clerk_edits_text_and_a_text_that_does_not_load_is_refused(serv
     version = listed(li)["body/0"]["version"]
     status, body, _ = li.call("PUT", "/api/years/2025/texts/body/0", {"text": "全年办结案件{{ 办结数 }}。", "version": version})
     assert status == 422 and body["error"].startswith("写入后数据文件无法读取，未作改动：") and "办结数" in body["error"]
+    for where in ("meta/year", "figures/行政复议办结/label"):  # authoritative fields and figures are not the page's to write
+        status, body, _ = li.call("PUT", f"/api/years/2025/texts/{where}", {"text": "2030", "version": "x"})
+        assert status == 403 and body["error"].startswith(f"“{where}”不是正文、附件或标题中的文字"), body
     assert data_bytes(served) == before and len(repo.log(served.office.data, "2025.yaml")) == 1
 
 

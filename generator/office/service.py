@@ -46,6 +46,7 @@ DOWNLOADS = {"docx": ("docx", "web"), "formal-docx": ("docx", "formal"), "pdf": 
 # A change of the texts: the new file text, the path it concerns now, the commit message.
 TextChange = Callable[[texts.Located], tuple[str, str, str]]
 NOTE_CAP, REASON_CAP, VALUE_CAP, COMMENT_CAP = 500, 500, 40, 1000  # characters
+PENDING_CAP, COMMENTS_CAP = 20, 2000  # pending reviews (each keeps its DOCX) and comments of one year
 
 
 class Years:
@@ -270,6 +271,10 @@ class Years:
         (`versioned`, by default `at`), written once the file still loads, and committed with
         the path it concerns."""
         self._clerk(user)
+        try:
+            texts.check_editable(at)
+        except DataError as error:
+            raise Refused(403, error.message) from None
         with self._lock:
             path = self.path(year)
             repo.commit_outside_changes(self.office.data)
@@ -325,6 +330,8 @@ class Years:
             raise Refused(404, error.message) from None
         now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
         with self.office.connect() as db, transaction(db):
+            if db.execute("SELECT COUNT(*) FROM comments WHERE year = ?", (year,)).fetchone()[0] >= COMMENTS_CAP:
+                raise Refused(409, f"{year}年度的批注已达 {COMMENTS_CAP} 条，不能再加")
             row = db.execute("INSERT INTO comments (year, path, by, at, text) VALUES (?, ?, ?, ?, ?)", (year, where, user.name, now, said))
             audit.append(db, user.name, "批注", f"{year}年度 {where}：{_short(said)}", address)
         return {"id": row.lastrowid, "path": where, "by": user.name, "at": now, "text": said}
@@ -353,6 +360,10 @@ class Years:
 
         if user.role not in ("经办人", "审核人"):
             raise Refused(403, "只有经办人和审核人能上传审阅稿")
+        with self.office.connect() as db:
+            waiting = db.execute("SELECT COUNT(*) FROM reviews WHERE year = ? AND state = ?", (year, PENDING)).fetchone()[0]
+        if waiting >= PENDING_CAP:
+            raise Refused(409, f"已有 {waiting} 份审阅稿待处理；请经办人先采纳或不采纳其中一些，再上传新的")
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
             repo.commit_outside_changes(self.office.data)

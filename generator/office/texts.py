@@ -21,6 +21,9 @@ from generator.pipeline.loader import load
 from generator.pipeline.resolve import resolve
 
 TEXT_CAP = 20_000  # characters of one text typed on the page (a long paragraph has 1,000)
+# Where the page may write: the body, the attachments and the title. Never meta's other fields
+# (文号, 签发人, dates are written by a person in the file) nor the figures (they have their form).
+EDITABLE = ("body/", "attachments/", "meta/title")
 LISTS = ("body", "items")  # the lists whose entries the page may add, delete and move
 
 
@@ -50,7 +53,9 @@ def version(text: str, node: Node) -> str:
 
 
 def locate(path: Path, where: str) -> Located:
-    """The node at `where` (keys and indexes joined by "/"), or DataError saying it is not there."""
+    """The node at `where` (keys and indexes joined by "/"), or DataError saying it is not there
+    or is no text the page may change."""
+    check_editable(where)
     source, root = yamlsource.read(path)
     node: Node = root
     parent: Node | None = None
@@ -67,6 +72,11 @@ def locate(path: Path, where: str) -> Located:
         else:
             raise DataError(None, f"数据文件中没有“{where}”这一处（已被他人改动？请刷新页面）")
     return Located(source.text, root, node, parent, key)
+
+
+def check_editable(where: str) -> None:
+    if not where.startswith(EDITABLE):
+        raise DataError(None, f"“{where}”不是正文、附件或标题中的文字；网页上只能修改这些（发文字号、签发人、日期等只能在数据文件中亲手写入）")
 
 
 def entry_of(where: str) -> str:
