@@ -112,6 +112,26 @@ def test_a_heading_and_a_table_cell_are_edited_in_place(served: Served) -> None:
     assert listed(li)["body/1/section"]["label"] == "一、"
 
 
+def test_a_number_typed_into_a_sentence_is_made_a_figure_in_one_step(served: Served) -> None:
+    li = served.client("li")
+    version = listed(li)["body/1/body/1"]["version"]
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": "检查涉企单位1,026家，整改率98.5%。", "version": version})[0] == 200
+    text = listed(li)["body/1/body/1"]
+    ask = {"path": "body/1/body/1", "typed": "1,026家", "name": "检查涉企单位", "label": "检查涉企单位数", "version": text["version"]}
+    assert li.call("POST", "/api/years/2025/new-figure", ask | {"typed": "2,000家"})[1]["error"] == "这段文字中没有“2,000家”；请写出文中只出现一次的那个数（连同单位）"
+    assert li.call("POST", "/api/years/2025/new-figure", ask | {"name": "行政复议办结"})[1]["error"] == "已经有一个叫“行政复议办结”的数字；请换一个名称，或在文中直接引用它"
+    status, body, _ = li.call("POST", "/api/years/2025/new-figure", ask)
+    assert status == 200, body
+    data = data_bytes(served).decode()
+    assert "      - 检查涉企单位{{ 检查涉企单位 }}，整改率98.5%。\n" in data
+    assert "  行政诉讼审结: {value: 140, last_year: 130, unit: 件, from: 区法院, label: 行政诉讼审结}\n  检查涉企单位: {value: 1026, unit: 家, label: 检查涉企单位数}\nbody:\n" in data
+    assert listed(li)["body/1/body/1"]["segments"][1] == {"source": "{{ 检查涉企单位 }}", "name": "检查涉企单位", "value": "1026家", "figure": True}
+    assert repo.log(served.office.data, "2025.yaml")[0].message.splitlines()[0] == "设为数字项：检查涉企单位（1,026家，检查涉企单位数）"
+    text = listed(li)["body/1/body/1"]
+    status, body, _ = li.call("POST", "/api/years/2025/new-figure", ask | {"typed": "98.5%", "name": "整改率", "label": "", "version": text["version"]})
+    assert status == 200 and '  整改率: {value: 98.5, unit: "%"}\n' in data_bytes(served).decode()
+
+
 def test_a_stale_version_gets_409_and_writes_nothing(served: Served) -> None:
     li = served.client("li")
     seen = listed(li)["body/0"]["version"]
@@ -310,6 +330,21 @@ def test_the_clerk_edits_in_the_browser_and_accepts_a_reviewers_docx(browser, tm
         page.get_by_role("button", name="保存", exact=True).click()
         page.locator('.text[data-path="body/1/body/1"]', has_text="严格规范公正文明执法。").wait_for()
         doubled.wait_for(state="detached")
+
+        # a number typed into the sentence made a figure in one step: it shows as a chip
+        page.locator('.text[data-path="body/1/body/1"]').click()
+        page.keyboard.press("End")
+        page.keyboard.press("Backspace")
+        page.keyboard.type("，检查企业120家。")
+        page.keyboard.press("Control+Enter")
+        page.locator('.text[data-path="body/1/body/1"]', has_text="检查企业120家").wait_for()
+        page.locator('.text[data-path="body/1/body/1"]').click()
+        page.get_by_label("文中的数（连同单位）").fill("120家")
+        page.get_by_label("数字的名称").fill("检查企业")
+        page.get_by_label("数字的说明").fill("执法检查企业数")
+        page.get_by_role("button", name="设为数字项").click()
+        page.locator('.text[data-path="body/1/body/1"] .chip', has_text="检查企业：120家").wait_for()
+        assert "  检查企业: {value: 120, unit: 家, label: 执法检查企业数}\n" in data_bytes(served).decode()
 
         # an item deleted, another added after the one left
         page.locator('.text[data-path="body/1/body/0/items/0"]').click()

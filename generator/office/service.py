@@ -266,6 +266,17 @@ class Years:
         entry = _entry(where)
         return self._text_change(year, entry, version, user, change, where)
 
+    def make_figure(self, year: int, where: str, typed: str, name: str, label: str, version: str, user: User) -> dict[str, object]:
+        """A number typed into a text made a figure in one step: named, labelled, referred to."""
+        name, label = name.strip(), label.strip()
+        if not 1 <= len(name) <= 30 or len(label) > 60:
+            raise Refused(422, "请写数字的名称（1 至 30 个字），说明不超过 60 个字")
+
+        def change(located: texts.Located) -> tuple[str, str, str]:
+            text, _ = texts.with_figure(located, typed, name, label)
+            return text, where, f"设为数字项：{name}（{typed.strip()}{'，' + label if label else ''}）"
+        return self._text_change(year, where, version, user, change)
+
     def _text_change(self, year: int, at: str, version: str, user: User, change: TextChange, versioned: str = "") -> dict[str, object]:
         """One change of the texts, checked against the version of the text it was based on
         (`versioned`, by default `at`), written once the file still loads, and committed with

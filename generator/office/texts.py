@@ -9,6 +9,7 @@ What a text is and how it renders comes from absorb's map of the rendered report
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +146,37 @@ def acknowledgement(text: str, root: Node, entry: str) -> list[yamledit.Span]:
     if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value:
         raise DataError(None, "数据文件中的 checks.acknowledged 不是逐行书写的列表，请在文件中手工写入确认记录")
     return yamledit.ListEdits(seq, key, set(), {len(seq.value): [f"- {entry}\n"]}).spans(text)
+
+
+def with_figure(located: Located, typed: str, name: str, label: str) -> tuple[str, str]:
+    """The file's text with the number `typed` in the text at `located` (300人次) made the new
+    figure `name`: the text says `{{ name }}` there, and figures: gains `name: {value, unit, label}`.
+    Also the figure's value as written."""
+    node = located.node
+    if not isinstance(node, ScalarNode):
+        raise DataError(None, "这一处不是一段文字")
+    written = _TYPED_FIGURE.fullmatch(typed.strip())
+    if written is None:
+        raise DataError(None, f"“{typed}”不是一个数加单位（例如 300人次、98.5%）")
+    number, unit = written.group(1).replace(",", ""), written.group(2)
+    template = str(node.value)
+    at = [n for n in range(len(template)) if template.startswith(typed.strip(), n) and template[:n].count("{{") == template[:n].count("}}")]
+    if len(at) != 1:
+        raise DataError(None, f"这段文字中{'没有' if not at else '不止一处'}“{typed.strip()}”；请写出文中只出现一次的那个数（连同单位）")
+    figures = yamledit.fields(located.root).get("figures")
+    if figures is None or not isinstance(figures[1], MappingNode) or figures[1].flow_style or not figures[1].value:
+        raise DataError(None, "数据文件中没有逐行书写的 figures:，无法在网页上添加数字")
+    if name in yamledit.fields(figures[1]):
+        raise DataError(None, f"已经有一个叫“{name}”的数字；请换一个名称，或在文中直接引用它")
+    new = template[:at[0]] + "{{ " + name + " }}" + template[at[0] + len(typed.strip()):]
+    parts = [("value", number), *([("unit", yamledit.scalar(unit, flow=True))] if unit else []), *([("label", yamledit.scalar(label, flow=True))] if label else [])]
+    entry = f"{yamledit.scalar(name)}: {{{', '.join(f'{key}: {value}' for key, value in parts)}}}\n"
+    flow = isinstance(located.parent, (SequenceNode, MappingNode)) and bool(located.parent.flow_style)
+    spans = [yamledit.replace_scalar(located.text, node, new, flow), yamledit.new_key(located.text, figures[1], entry)]
+    return yamledit.apply(located.text, spans), number
+
+
+_TYPED_FIGURE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*([^\d\s{}\[\],:#]{0,8})")
 
 
 def _lines(text: str, node: Node) -> tuple[int, int]:

@@ -160,6 +160,11 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
             return JSONResponse(years.set_text(year, where, _text(body.get("text")), version, found.user))
         return JSONResponse(years.delete_text(year, where, version, found.user))
 
+    def make_figure(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        said = {key: _text(body.get(key)) for key in ("path", "typed", "name", "label", "version")}
+        return JSONResponse(years.make_figure(year, said["path"], said["typed"], said["name"], said["label"], said["version"], found.user))
+
     def move_text(request: Request, body: Body) -> Response:
         found, year = changing(request), request.path_params["year"]
         step = body.get("step")
@@ -267,6 +272,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/texts", _run(add_text), methods=["POST"]),
         Route("/api/years/{year:int}/texts/{path:path}", _run(one_text), methods=["PUT", "DELETE"]),
         Route("/api/years/{year:int}/move", _run(move_text), methods=["POST"]),
+        Route("/api/years/{year:int}/new-figure", _run(make_figure), methods=["POST"]),
         Route("/api/years/{year:int}/comments", _run(comment), methods=["POST"]),
         Route("/api/years/{year:int}/restore", _run(restore), methods=["POST"]),
         Route("/api/years/{year:int}/acknowledge", _run(acknowledge), methods=["POST"]),

@@ -166,6 +166,22 @@ function openEditor(span, text) {
         }),
         button("上移", () => move(text, -1)), button("下移", () => move(text, 1)));
     }
+    const figure = element("fieldset", "new-figure");
+    figure.append(element("legend", "", "把文中的一个数设为数字项（数字单独管理，文中显示为方框）"));
+    const field = (label, hint) => {
+      const input = element("input");
+      input.setAttribute("aria-label", label);
+      input.placeholder = hint;
+      figure.append(input, " ");
+      return input;
+    };
+    const typed = field("文中的数（连同单位）", "如 300人次；可先在上面选中"), name = field("数字的名称", "如 培训人次"), label = field("数字的说明", "如 培训执法人员人次");
+    figure.append(button("设为数字项", async () => {
+      const number = typed.value.trim() || window.getSelection().toString().trim();
+      const {status, data} = await api("POST", `${base}/new-figure`, {path: text.path, typed: number, name: name.value, label: label.value, version: text.version});
+      if (status === 200) { await load(text.path); say(`已设为数字项“${name.value.trim()}”`); } else say(data.error);
+    }));
+    box.append(figure);
     area.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); save(); }
       else if (event.key === "Enter") event.preventDefault();  // a text is one paragraph
@@ -184,7 +200,7 @@ function openEditor(span, text) {
     });
   }
   tools.append(button("这一处的修改记录", () => history(text, box)));
-  box.append(area, tools);
+  box.prepend(area, tools);
   span.closest(".block").after(box);
   area.focus();
 }
