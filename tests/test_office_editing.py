@@ -407,3 +407,16 @@ def test_a_scalar_is_replaced_in_the_quoting_it_was_written_in() -> None:
     edits = [yamledit.replace_scalar(text, row.value[0], "甲, 乙", flow=True), yamledit.replace_scalar(text, row.value[1], "它's"),
              yamledit.replace_scalar(text, plain, "# 不是注释"), yamledit.replace_scalar(text, quoted, "戊")]
     assert yamledit.apply(text, edits) == "row: [\"甲, 乙\", '它''s']  # 注释\nplain: \"# 不是注释\"\nquoted: \"戊\"\n"
+
+
+def test_the_report_page_reads_at_200_percent_zoom(browser, served: Served) -> None:  # noqa: F811
+    """200 % zoom of a 1280-pixel screen: a 640-pixel-wide page, with nothing to scroll sideways."""
+    context, page, errors = log_in(browser, served.port, "li")
+    page.set_viewport_size({"width": 640, "height": 900})
+    page.goto(f"http://127.0.0.1:{served.port}/years/2025/report")
+    page.locator('.text[data-path="body/0"]').wait_for()
+    page.locator('.text[data-path="body/0"]').click()
+    page.get_by_role("textbox", name="段落内容").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    assert errors == []
+    context.close()
