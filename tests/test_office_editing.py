@@ -420,3 +420,15 @@ def test_the_report_page_reads_at_200_percent_zoom(browser, served: Served) -> N
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
     assert errors == []
     context.close()
+
+
+def test_every_new_change_needs_the_csrf_token(served: Served) -> None:
+    li = served.client("li")
+    before = data_bytes(served)
+    for method, path in [("PUT", "/api/years/2025/texts/body/0"), ("DELETE", "/api/years/2025/texts/body/0"), ("POST", "/api/years/2025/texts"),
+                         ("POST", "/api/years/2025/move"), ("POST", "/api/years/2025/new-figure"), ("POST", "/api/years/2025/comments"),
+                         ("POST", "/api/years/2025/acknowledge"), ("POST", "/api/years/2025/restore"), ("POST", "/api/years/2025/reviews"),
+                         ("POST", "/api/years/2025/reviews/1/accept")]:
+        status, body, _ = li.call(method, path, {}, token=False)
+        assert (status, body["error"]) == (403, "请求缺少有效的防伪令牌（X-CSRF-Token），已拒绝；请刷新页面后重试"), path
+    assert data_bytes(served) == before
