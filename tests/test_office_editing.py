@@ -260,10 +260,18 @@ def test_the_approval_is_audited_with_its_version_and_withdrawn_by_a_later_chang
     assert status == 200
     entry = audit.entries(served.office, 1)[0]
     assert (entry["user"], entry["action"]) == ("li", "撤销批准")
-    assert entry["detail"] == f"2025年度报告：li批准的版本 {head[:10]}之后，li修改了数据（版本 {body['commit'][:10]}：修改正文：严格规范公正文明执法。 → 严格执法。）"
+    assert entry["detail"] == f"2025年度报告：批准的版本 {head[:10]}之后，li修改了数据（版本 {body['commit'][:10]}：修改正文：严格规范公正文明执法。 → 严格执法。）"
     board = li.call("GET", "/api/years/2025/board")[1]
     assert board["report"]["state"] == "批准已撤销"
     assert li.call("POST", "/api/years/2025/report/submit", {})[0] == 200  # sent for review again
+    # approved again, then changed at the terminal (the server stopped or not): withdrawn as well
+    assert served.client("zhou").call("POST", "/api/years/2025/report/approve", {})[0] == 200
+    path = served.office.data / "2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("严格执法。", "严格执法，公正执法。"), encoding="utf-8")
+    repo.commit_outside_changes(served.office.data)  # as the server's start does
+    assert li.call("GET", "/api/years/2025/board")[1]["report"]["state"] == "批准已撤销"
+    entry = audit.entries(served.office, 1)[0]
+    assert (entry["user"], entry["action"]) == ("本机命令行", "撤销批准") and entry["detail"].startswith("2025年度报告：批准的版本 ")
 
 
 def test_comments_restore_and_nobody_approves_their_own_edits(served: Served) -> None:

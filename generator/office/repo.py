@@ -73,13 +73,15 @@ def committed(data: Path, name: str, commit_id: str = "") -> bytes | None:
         return blob.data
 
 
-def commit_outside_changes(data: Path) -> None:
-    """Commit the <year>.yaml files that differ from the last commit, as made outside the server."""
+def commit_outside_changes(data: Path) -> tuple[str, list[int]]:
+    """Commit the <year>.yaml files that differ from the last commit, as made outside the server;
+    the commit ("" if none was needed) and the years it changed."""
     from generator.chinese import years_in
 
-    changed = [path.name for path in years_in(data).values() if committed(data, path.name) != path.read_bytes()]
-    if changed:
-        commit(data, changed, f"收录服务器之外的改动：{'、'.join(changed)}", OUTSIDE)
+    changed = {year: path.name for year, path in years_in(data).items() if committed(data, path.name) != path.read_bytes()}
+    if not changed:
+        return "", []
+    return commit(data, list(changed.values()), f"收录服务器之外的改动：{'、'.join(changed.values())}", OUTSIDE), list(changed)
 
 
 def log(data: Path, name: str, limit: int = 500) -> list[Change]:

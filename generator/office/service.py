@@ -97,6 +97,8 @@ class Years:
             units.append({"unit": unit, "state": state, "filled": filled, "total": len(figures),
                           "by": row["by"] if row else "", "at": row["at"] if row else "", "reason": row["reason"] if row else ""})
         own = rows.get(REPORT)
+        if own is not None and own["state"] == APPROVED and self._approval_outdated(year, own["reason"]):
+            own = self._submissions(year)[REPORT]
         return {"year": year, "deadline": self.office.settings().deadlines.get(str(year), ""), "units": units,
                 "report": {"state": own["state"], "by": own["by"], "at": own["at"], "reason": own["reason"]} if own else None}
 
@@ -133,7 +135,7 @@ class Years:
 
         self._clerk(user)
         with self._lock:
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             try:
                 target, origin, to_fill = draft(year, self.office.data)
             except DataError as error:
@@ -150,7 +152,7 @@ class Years:
             raise Refused(422, f"数值最多 {VALUE_CAP} 个字符，说明最多 {NOTE_CAP} 个字符")
         with self._lock:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             report = _load(path)
             figure = report.figures.get(name)
             unit = _unit_of(report, name)
@@ -204,17 +206,39 @@ class Years:
         return self._commit(year, [path.name], message, user)
 
     def _commit(self, year: int, files: list[str], message: str, user: User) -> str:
-        """Commit a change of the year's data; an approval of the report given before it is
-        withdrawn, in the audit log and on the board: what was approved is no longer the report."""
+        """Commit a change of the year's data, withdrawing an approval given before it."""
         commit = repo.commit(self.office.data, files, message, user.name)
+        self._withdraw(year, user.name, commit, message)
+        return commit
+
+    def _approval_outdated(self, year: int, approved: str) -> bool:
+        """Whether the data changed since the approval of `approved` (版本 <id>) without the
+        server seeing it (at the terminal, while it was stopped); if so the approval is withdrawn."""
+        with self._lock:
+            self._take_outside_changes()
+            latest = self.history(year)[:1]
+            if not latest or approved == f"版本 {latest[0].id[:10]}":
+                return False
+            self._withdraw(year, latest[0].author, latest[0].id, latest[0].message)
+            return True
+
+    def _take_outside_changes(self) -> None:
+        """Commit what changed in the data files outside the server (at the terminal): that too
+        withdraws an approval."""
+        commit, changed = repo.commit_outside_changes(self.office.data)
+        for year in changed:
+            self._withdraw(year, repo.OUTSIDE, commit, "服务器之外的改动")
+
+    def _withdraw(self, year: int, author: str, commit: str, message: str) -> None:
+        """An approval of the year's report withdrawn, in the audit log and on the board, by a
+        change after it: what was approved is no longer the report."""
         now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
         with self.office.connect() as db, transaction(db):
             row = db.execute("SELECT * FROM submissions WHERE year = ? AND unit = ?", (year, REPORT)).fetchone()
             if row is not None and row["state"] == APPROVED:
-                why = f"{row['by']}批准的{row['reason']}之后，{user.name}修改了数据（版本 {commit[:10]}：{message.splitlines()[0]}）"
-                db.execute("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?)", (year, REPORT, WITHDRAWN, user.name, now, why))
-                audit.append(db, user.name, "撤销批准", f"{year}年度报告：{why}")
-        return commit
+                why = f"批准的{row['reason']}之后，{author}修改了数据（版本 {commit[:10]}：{message.splitlines()[0]}）"
+                db.execute("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?)", (year, REPORT, WITHDRAWN, author, now, why))
+                audit.append(db, author, "撤销批准", f"{year}年度报告：{why}")
 
     # -- the report's texts, edited on the page -------------------------------------------
 
@@ -288,7 +312,7 @@ class Years:
             raise Refused(403, error.message) from None
         with self._lock:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             try:
                 seen = texts.locate(path, versioned or at)
                 located = texts.locate(path, at)
@@ -315,7 +339,7 @@ class Years:
             raise Refused(422, f"请写明为什么这条检查结果无须改正（1 至 {REASON_CAP} 个字）")
         with self._lock:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             if not any(f["rule"] == rule and f["message"] == message for f in self.findings_at(year)):
                 raise Refused(409, "检查结果中已没有这一条（可能已改正或已确认），请刷新页面")
             source, root = yamlsource.read(path)
@@ -352,7 +376,7 @@ class Years:
         self._clerk(user)
         with self._lock:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             versions = {change.id: change for change in self.history(year)}
             old = versions.get(commit_id)
             content = repo.committed(self.office.data, path.name, commit_id) if old else None
@@ -377,7 +401,7 @@ class Years:
             raise Refused(409, f"已有 {waiting} 份审阅稿待处理；请经办人先采纳或不采纳其中一些，再上传新的")
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             docx = _uploaded(Path(folder), name, ".docx", content)
             try:
                 outcome = absorb(path, docx, accept_changes=True, dry_run=True)
@@ -411,7 +435,7 @@ class Years:
         self._clerk(user)
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             with self.office.connect() as db:
                 row = db.execute("SELECT * FROM reviews WHERE year = ? AND id = ?", (year, number)).fetchone()
             if row is None:
@@ -453,7 +477,7 @@ class Years:
         self._clerk(user)
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             form = _uploaded(Path(folder), name, ".xlsx", content)
             try:
                 merged = merge(path, _load(path), [form])
@@ -471,7 +495,7 @@ class Years:
         self._clerk(user)
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             docx = _uploaded(Path(folder), name, ".docx", content)
             try:
                 outcome = absorb(path, docx, accept_changes)
@@ -516,7 +540,7 @@ class Years:
         with the version approved; nobody approves a report holding edits of their own."""
         self._reviewer(user)
         with self._lock:
-            repo.commit_outside_changes(self.office.data)
+            self._take_outside_changes()
             changes = self.history(year)
             if any(change.author == user.name for change in changes):
                 raise Refused(403, f"{year}年度报告中有您本人的修改，不能由您本人批准；请由另一位审核人批准")
