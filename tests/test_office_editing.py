@@ -231,6 +231,8 @@ def test_a_review_plan_accepted_lands_as_one_commit_by_the_accepting_clerk(serve
     assert len(log) == commits + 1 and (log[0].author, log[0].id) == ("li", body["commit"])
     assert log[0].message.splitlines()[0] == "采纳审阅稿 审阅稿.docx（chen 上传）：1 处改动"
     assert "  - 全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。\n" in data_bytes(served).decode()
+    assert [c["author"] for c in li.call("GET", "/api/years/2025/history?path=body/0")[1]["history"]] == ["li"]  # who wrote it now
+    assert [c["author"] for c in li.call("GET", "/api/years/2025/history?path=body/1/section")[1]["history"]] == ["本机命令行"]  # the first commit
     assert li.call("POST", f"/api/years/2025/reviews/{review['id']}/decline", {})[0] == 409  # decided once
     assert [r["state"] for r in li.call("GET", "/api/years/2025/reviews")[1]["reviews"]] == ["已采纳"]
 

@@ -94,6 +94,21 @@ def log(data: Path, name: str, limit: int = 500) -> list[Change]:
         return [_change(entry.commit) for entry in repository.get_walker(paths=[name.encode()], max_entries=limit)]
 
 
+def last_changes(data: Path, name: str, first: int, last: int) -> list[Change]:
+    """The commits that last changed lines `first` to `last` (1-based) of the file as committed
+    now, newest first: who wrote what a paragraph says today (git blame)."""
+    from dulwich.annotate import annotate_lines
+
+    with Repo(str(data)) as repository:
+        try:
+            head = repository.head()
+        except KeyError:
+            return []
+        lines = annotate_lines(repository.object_store, head, name.encode())
+        commits = {entry[0][0].id: entry[0][0] for entry in lines[first - 1:last]}
+        return sorted((_change(commit) for commit in commits.values()), key=lambda change: change.time, reverse=True)
+
+
 def root_of(path: Path) -> Path:
     """The repository holding a file (its folder or one above), as `history` is given a file."""
     for folder in [path.resolve().parent, *path.resolve().parent.parents]:

@@ -79,10 +79,18 @@ class Years:
 
     def history(self, year: int, where: str = "") -> list[repo.Change]:
         """The commits of the year's data file, newest first; with `where`, those that changed
-        the text at that path (their messages name it)."""
-        changes = repo.log(self.office.data, self.path(year).name)
+        the text at that path: made on the page (their messages name it), or the last to change
+        one of its lines (whatever made them: a merge, a review, the terminal)."""
+        path = self.path(year)
+        changes = repo.log(self.office.data, path.name)
         if where:
-            changes = [c for c in changes if f"{WHERE}{where}" in c.message.splitlines()]
+            try:
+                located = texts.locate(path, where)
+            except DataError as error:
+                raise Refused(404, error.message) from None
+            first, last = located.node.start_mark.line + 1, located.text.count("\n", 0, yamledit.content_end(located.text, located.node)) + 1
+            wrote = {c.id for c in repo.last_changes(self.office.data, path.name, first, last)} if repo.committed(self.office.data, path.name) == path.read_bytes() else set()
+            changes = [c for c in changes if c.id in wrote or f"{WHERE}{where}" in c.message.splitlines()]
         return changes
 
     def board(self, year: int) -> dict[str, object]:

@@ -216,7 +216,7 @@ async function history(text, box) {
   const list = element("ul", "history");
   list.setAttribute("aria-label", "这一处的修改记录");
   if (status !== 200) list.append(element("li", "", data.error));
-  else if (!data.history.length) list.append(element("li", "", "在本页上没有修改过这一处（在命令行或整份文件中的修改见“修改记录”表）"));
+  else if (!data.history.length) list.append(element("li", "", "没有找到涉及这一处的修改（整份文件的修改见“填报情况”页的修改记录表）"));
   for (const change of data.history || []) {
     list.append(element("li", "", `${change.time.slice(0, 16).replace("T", " ")} ${change.author}：${change.message.split("\n")[0]}`));
   }
