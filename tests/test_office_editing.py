@@ -74,7 +74,7 @@ def test_the_texts_are_listed_as_they_print_with_figures_as_chips(served: Served
     assert first["segments"] == [{"text": "全年办结行政复议案件"}, {"source": "{{ 行政复议办结 }}", "name": "行政复议办结", "value": "230件", "figure": True},
                                  {"text": "，审结行政诉讼案件"}, {"source": "{{ 行政诉讼审结 }}", "name": "行政诉讼审结", "value": "140件", "figure": True},
                                  {"text": "。"}]
-    assert (first["kind"], first["entry"], first["line"]) == ("paragraph", "body/0", 11)
+    assert (first["kind"], first["entry"], first["line"], first["opaque"]) == ("paragraph", "body/0", 11, False)
     assert (texts["body/1/section"]["kind"], texts["body/1/section"]["label"]) == ("heading", "一、")
     assert [(texts[f"body/1/body/0/items/{n}"]["kind"], texts[f"body/1/body/0/items/{n}"]["label"]) for n in (0, 1)] == [("item", "一是"), ("item", "二是")]
     assert served.client("wang").call("GET", "/api/years/2025/texts")[0] == 403
@@ -110,6 +110,10 @@ def test_a_heading_and_a_table_cell_are_edited_in_place(served: Served) -> None:
     text = data_bytes(served).decode()
     assert '        - [复议案件，办结, "{{ 行政复议办结 }}"]\n' in text and "  - section: 主要举措\n" in text
     assert listed(li)["body/1/section"]["label"] == "一、"
+    conditional = "严格执法{% if 行政复议办结.value > 200 %}，复议案件较多{% endif %}。"
+    assert li.call("PUT", "/api/years/2025/texts/body/1/body/1", {"text": conditional, "version": listed(li)["body/1/body/1"]["version"]})[0] == 200
+    text = listed(li)["body/1/body/1"]
+    assert (text["opaque"], text["template"], text["segments"]) == (True, conditional, [{"text": "严格执法，复议案件较多。"}])
 
 
 def test_a_number_typed_into_a_sentence_is_made_a_figure_in_one_step(served: Served) -> None:

@@ -259,7 +259,7 @@ def _text(ref: TextRef, text: str, paths: dict[int, str], kind: str, label: str)
     except DataError:
         entry = ""
     return {"path": where, "entry": entry, "kind": kind, "label": label, "suffix": "", "template": ref.text.template,
-            "segments": _segments(ref), "version": version(text, ref.node), "line": ref.text.location.line,
+            "segments": _segments(ref), "opaque": ref.atoms.opaque, "version": version(text, ref.node), "line": ref.text.location.line,
             "last_line": ref.node.end_mark.line + 1}
 
 

@@ -144,7 +144,10 @@ function openEditor(span, text) {
   let adding = false;
   if (clerk) {
     area.setAttribute("aria-label", `${KINDS[text.kind] || "文字"}内容`);
-    area.append(...segments(text));
+    if (text.opaque) {  // {% if %} and the like: edited as written, or the condition would be lost
+      area.textContent = text.template;
+      box.append(element("p", "", "这一段含有条件等写法，按数据文件中的原文修改。"));
+    } else area.append(...segments(text));
     const save = async () => {
       const typed = template(area);
       const {status, data} = adding
