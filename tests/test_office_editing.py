@@ -181,6 +181,14 @@ def test_items_are_added_deleted_and_moved_each_as_a_commit(served: Served) -> N
     assert "        items:\n          - 建立“五个一”机制。\n          - '健全述法制度。'\n" in data_bytes(served).decode()
     assert [c.message.splitlines()[0] for c in repo.log(served.office.data, "2025.yaml")][:3] == [
         "上移事项：建立“五个一”机制。", "删除事项：健全学法制度。", "新增事项：建立“五个一”机制。"]
+    texts = listed(li)
+    ask = {"after": "body/1/section", "text": "全年未发生行政败诉案件。", "title": "存在的不足", "version": texts["body/1/section"]["version"]}
+    status, body, _ = li.call("POST", "/api/years/2025/texts", ask | {"after": "body/1/body/0/items/0", "version": texts["body/1/body/0/items/0"]["version"]})
+    assert (status, body["error"]) == (422, "一是、二是的事项中不能添加一节；请选正文中的段落或标题，在它后面添加")
+    status, body, _ = li.call("POST", "/api/years/2025/texts", ask)
+    assert (status, body["path"]) == (200, "body/2")
+    assert "      - 严格规范公正文明执法。\n\n  - section: 存在的不足\n    body:\n      - 全年未发生行政败诉案件。\n  - table:" in data_bytes(served).decode()
+    assert (listed(li)["body/2/section"]["label"], listed(li)["body/2/body/0"]["kind"]) == ("二、", "paragraph")
 
 
 def test_a_finding_acknowledged_with_a_reason_stays_acknowledged(served: Served, tmp_path: Path) -> None:
@@ -371,6 +379,18 @@ def test_the_clerk_edits_in_the_browser_and_accepts_a_reviewers_docx(browser, tm
         page.locator("#status", has_text="已添加").wait_for()
         assert page.locator(".block.paragraph", has=page.locator(".text.item")).inner_text() == "我县着力做好以下工作：一是健全述法制度。二是建立“五个一”机制。"
         assert "        items:\n          - '健全述法制度。'\n          - 建立“五个一”机制。\n" in data_bytes(served).decode()
+
+        # a new section after the first, its title then its first paragraph, from the keyboard
+        page.locator('.text[data-path="body/1/section"]').focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="在后面添加一节").click()
+        page.get_by_role("textbox", name="新一节的标题").wait_for()
+        page.keyboard.type("存在的不足")
+        page.keyboard.press("Tab")
+        page.keyboard.type("宣传形式还不够丰富。")
+        page.keyboard.press("Control+Enter")
+        page.locator("#status", has_text="已添加").wait_for()
+        assert page.locator(".block.heading").all_inner_texts() == ["一、主要举措和成效", "二、存在的不足"]
         assert errors == []
 
         # the approval given before these changes is withdrawn, in the audit log and on the board

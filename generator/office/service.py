@@ -273,13 +273,14 @@ class Years:
             return texts.replaced(located, new), where, f"修改正文：{_short(str(located.node.value))} → {_short(new)}\n\n原文：{old}"
         return self._text_change(year, where, version, user, change)
 
-    def add_text(self, year: int, after: str, typed: str, version: str, user: User) -> dict[str, object]:
-        """A new paragraph or item (as the entry at `after` is) right after it."""
-        new = _typed_text(typed)
+    def add_text(self, year: int, after: str, typed: str, version: str, user: User, title: str = "") -> dict[str, object]:
+        """A new paragraph or item (as the entry at `after` is) right after it; with a `title`,
+        a new section there, `typed` its first paragraph."""
+        new, heading = _typed_text(typed), _typed_text(title) if title.strip() else ""
 
         def change(located: texts.Located) -> tuple[str, str, str]:
-            text, added = texts.inserted(located, new)
-            return text, added, f"新增{_entry_name(added)}：{_short(new)}"
+            text, added = texts.inserted(located, new, heading)
+            return text, added, f"新增一节：{_short(heading)}" if heading else f"新增{_entry_name(added)}：{_short(new)}"
         return self._text_change(year, _entry(after), version, user, change, after)
 
     def delete_text(self, year: int, where: str, version: str, user: User) -> dict[str, object]:

@@ -99,11 +99,15 @@ def replaced(located: Located, new: str) -> str:
     return yamledit.apply(located.text, [yamledit.replace_scalar(located.text, node, new, flow)])
 
 
-def inserted(located: Located, new: str) -> tuple[str, str]:
-    """The file's text with a new entry (the template `new`) after the entry at `located`, and
-    the new entry's path."""
+def inserted(located: Located, new: str, title: str = "") -> tuple[str, str]:
+    """The file's text with a new entry after the entry at `located` — the template `new`, or
+    with a `title` a section of that title whose body starts with `new` — and its path."""
     seq, index = _entry(located)
     entry = "- " + yamledit.scalar(new) + "\n"
+    if title:
+        if _paths(located.root)[id(seq)].rsplit("/", 1)[-1] != "body":
+            raise DataError(None, "一是、二是的事项中不能添加一节；请选正文中的段落或标题，在它后面添加")
+        entry = f"- section: {yamledit.scalar(title)}\n  body:\n    - {yamledit.scalar(new)}\n"
     edits = yamledit.ListEdits(seq, None, set(), {index + 1: [entry]})
     return yamledit.apply(located.text, edits.spans(located.text)), _sibling(located, index + 1)
 

@@ -151,7 +151,8 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
 
     def add_text(request: Request, body: Body) -> Response:
         found, year = changing(request), request.path_params["year"]
-        return JSONResponse(years.add_text(year, _text(body.get("after")), _text(body.get("text")), _text(body.get("version")), found.user))
+        said = {key: _text(body.get(key)) for key in ("after", "text", "version", "title")}
+        return JSONResponse(years.add_text(year, said["after"], said["text"], said["version"], found.user, said["title"]))
 
     def one_text(request: Request, body: Body) -> Response:
         found, year, where = changing(request), request.path_params["year"], request.path_params["path"]

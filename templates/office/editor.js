@@ -141,7 +141,7 @@ function openEditor(span, text) {
   area.setAttribute("aria-multiline", "true");
   const tools = element("div", "tools");
   const close = () => { box.remove(); span.focus(); };
-  let adding = false;
+  let adding = false, title = null;
   if (clerk) {
     area.setAttribute("aria-label", `${KINDS[text.kind] || "文字"}内容`);
     if (text.opaque) {  // {% if %} and the like: edited as written, or the condition would be lost
@@ -151,7 +151,7 @@ function openEditor(span, text) {
     const save = async () => {
       const typed = template(area);
       const {status, data} = adding
-        ? await api("POST", `${base}/texts`, {after: text.path, text: typed, version: text.version})
+        ? await api("POST", `${base}/texts`, {after: text.path, text: typed, version: text.version, title: title ? title.value : ""})
         : await api("PUT", `${base}/texts/${pathUrl(text.path)}`, {text: typed, version: text.version});
       if (status === 200) { await load(data.path); say(adding ? "已添加" : "已保存"); } else { say(data.error); area.focus(); }
     };
@@ -163,6 +163,14 @@ function openEditor(span, text) {
           adding = true; area.textContent = ""; area.setAttribute("aria-label", "新添加的内容"); area.focus();
           say("请输入新内容，按 Ctrl+回车保存");
         }),
+        ...(text.entry.split("/").slice(-2, -1)[0] === "body" ? [button("在后面添加一节", () => {
+          adding = true; area.textContent = ""; area.setAttribute("aria-label", "新一节的第一段");
+          title = element("input", "section-title");
+          title.setAttribute("aria-label", "新一节的标题");
+          box.prepend(title);
+          title.focus();
+          say("请输入新一节的标题，再在下面写它的第一段，按 Ctrl+回车保存");
+        })] : []),
         button(`删除${noun}`, async () => {
           const {status, data} = await api("DELETE", `${base}/texts/${pathUrl(text.path)}`, {version: text.version});
           if (status === 200) { await load(); say("已删除（需要时可在修改记录中恢复之前的版本）"); } else say(data.error);
