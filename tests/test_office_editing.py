@@ -389,7 +389,7 @@ def test_the_clerk_edits_in_the_browser_and_accepts_a_reviewers_docx(browser, tm
         page.keyboard.press("Tab")
         page.keyboard.type("宣传形式还不够丰富。")
         page.keyboard.press("Control+Enter")
-        page.locator("#status", has_text="已添加").wait_for()
+        page.locator(".block.heading", has_text="二、存在的不足").wait_for()  # the status still says 已添加 from the item
         assert page.locator(".block.heading").all_inner_texts() == ["一、主要举措和成效", "二、存在的不足"]
         assert errors == []
 
