@@ -101,7 +101,8 @@ function findingList(findings, block) {
       reason.setAttribute("aria-label", `确认“${finding.message}”无误的理由`);
       reason.placeholder = "无须改正的理由";
       item.append(" ", reason, " ", button("确认无误", async () => {
-        const {status, data} = await api("POST", `${base}/acknowledge`, {rule: finding.rule, message: finding.message, reason: reason.value});
+      say("正在保存……");
+      const {status, data} = await api("POST", `${base}/acknowledge`, {rule: finding.rule, message: finding.message, reason: reason.value});
         if (status === 200) { await load(); say("已确认，检查不再列出这一条（理由记在数据文件的 checks: acknowledged: 中）"); } else say(data.error);
       }));
     }
@@ -150,6 +151,7 @@ function openEditor(span, text) {
     } else area.append(...segments(text));
     const save = async () => {
       const typed = template(area);
+      say("正在保存……");
       const {status, data} = adding
         ? await api("POST", `${base}/texts`, {after: text.path, text: typed, version: text.version, title: title ? title.value : ""})
         : await api("PUT", `${base}/texts/${pathUrl(text.path)}`, {text: typed, version: text.version});
@@ -172,6 +174,7 @@ function openEditor(span, text) {
           say("请输入新一节的标题，再在下面写它的第一段，按 Ctrl+回车保存");
         })] : []),
         button(`删除${noun}`, async () => {
+          say("正在保存……");
           const {status, data} = await api("DELETE", `${base}/texts/${pathUrl(text.path)}`, {version: text.version});
           if (status === 200) { await load(); say("已删除（需要时可在修改记录中恢复之前的版本）"); } else say(data.error);
         }),
@@ -189,6 +192,7 @@ function openEditor(span, text) {
     const typed = field("文中的数（连同单位）", "如 300人次；可先在上面选中"), name = field("数字的名称", "如 培训人次"), label = field("数字的说明", "如 培训执法人员人次");
     figure.append(button("设为数字项", async () => {
       const number = typed.value.trim() || window.getSelection().toString().trim();
+      say("正在保存……");
       const {status, data} = await api("POST", `${base}/new-figure`, {path: text.path, typed: number, name: name.value, label: label.value, version: text.version});
       if (status === 200) { await load(text.path); say(`已设为数字项“${name.value.trim()}”`); } else say(data.error);
     }));
@@ -201,6 +205,7 @@ function openEditor(span, text) {
   } else {
     area.setAttribute("aria-label", "批注内容");
     const send = async () => {
+      say("正在保存……");
       const {status, data} = await api("POST", `${base}/comments`, {path: text.path, text: area.textContent});
       if (status === 200) { await load(text.path); say("批注已保存"); } else say(data.error);
     };
@@ -217,7 +222,8 @@ function openEditor(span, text) {
 }
 
 async function move(text, step) {
-  const {status, data} = await api("POST", `${base}/move`, {path: text.path, step, version: text.version});
+      say("正在保存……");
+      const {status, data} = await api("POST", `${base}/move`, {path: text.path, step, version: text.version});
   if (status === 200) { await load(data.path); say(step < 0 ? "已上移" : "已下移"); } else say(data.error);
 }
 
@@ -261,7 +267,8 @@ async function loadReviews() {
     for (const note of plan.notes) box.append(element("p", "", `提示：${note}`));
     if (review.state === "待处理" && reviews.dataset.clerk) {
       const decide = (step) => async () => {
-        const {status, data} = await api("POST", `${base}/reviews/${review.id}/${step}`, {});
+      say("正在保存……");
+      const {status, data} = await api("POST", `${base}/reviews/${review.id}/${step}`, {});
         if (status === 200) { await loadReviews(); await load(); say(step === "accept" ? "已采纳，修改已写入数据文件" : "已标记为不采纳"); } else say(data.error);
       };
       box.append(button("采纳全部修改", decide("accept")), " ", button("不采纳", decide("decline")));
