@@ -112,15 +112,7 @@ class Years:
 
     def findings(self, year: int) -> list[str]:
         """`check`'s findings on the year's report, as the clerk reads them at the terminal."""
-        from generator.commands.check import check_loaded
-        from generator.pipeline import open_report
-
-        path = self.path(year)
-        try:
-            loaded = open_report(path)
-        except DataError as error:
-            return [f"错误：{error}"]
-        return [finding.format().replace(f"{path}:", f"{path.name}:") for finding in check_loaded(path, loaded.report, loaded.document)]
+        return [str(finding["shown"]) for finding in self.findings_at(year)]
 
     def findings_at(self, year: int) -> list[dict[str, object]]:
         """`check`'s findings with their lines, so the page shows each beside its text."""
