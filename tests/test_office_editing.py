@@ -249,6 +249,34 @@ def test_a_review_plan_accepted_lands_as_one_commit_by_the_accepting_clerk(serve
     assert [r["state"] for r in li.call("GET", "/api/years/2025/reviews")[1]["reviews"]] == ["已采纳"]
 
 
+def test_the_clerk_takes_some_edits_of_a_review_and_leaves_the_others(served: Served) -> None:
+    import docx
+
+    chen, li = served.client("chen"), served.client("li")
+    status, body, _ = chen.call("GET", "/api/years/2025/download/docx")
+    document = docx.Document(io.BytesIO(body["raw"]))
+    for paragraph in document.paragraphs:
+        for start, new in (("全年办结", "全年共办结行政复议案件230件，审结行政诉讼案件140件。"), ("严格规范", "严格规范执法。")):
+            if paragraph.text.startswith(start):
+                for run in paragraph.runs[1:]:
+                    run.text = ""
+                paragraph.runs[0].text = new
+    reviewed = io.BytesIO()
+    document.save(reviewed)
+    status, review = upload(chen, "/api/years/2025/reviews", "审阅稿.docx", reviewed.getvalue())
+    assert status == 200, review
+    edits = review["plan"]["edits"]
+    assert [(e["id"], e["line"], e["new"].strip()) for e in edits] == [
+        (1, 11, "- 全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}。"), (2, 19, "- 严格规范执法。")]
+    before = data_bytes(served)
+    assert li.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {"edits": [7]})[0] == 422
+    status, body, _ = li.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {"edits": [2]})
+    assert status == 200 and body["state"] == "已采纳", body
+    assert data_bytes(served) == before.replace("      - 严格规范公正文明执法。\n".encode(), "      - 严格规范执法。\n".encode())
+    change = repo.log(served.office.data, "2025.yaml")[0]
+    assert (change.author, change.message.splitlines()[0]) == ("li", "采纳审阅稿 审阅稿.docx（chen 上传）中的 1/2 处改动")
+
+
 def test_a_review_on_an_older_version_is_not_applied(served: Served) -> None:
     chen, li = served.client("chen"), served.client("li")
     status, review = upload(chen, "/api/years/2025/reviews", "审阅稿.docx", reviewed_docx(chen, "全年共办结行政复议案件230件，审结行政诉讼案件140件。"))

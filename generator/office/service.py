@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import difflib
 import hashlib
 import json
+import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
@@ -404,14 +406,18 @@ class Years:
             path = self.path(year)
             self._take_outside_changes()
             docx = _uploaded(Path(folder), name, ".docx", content)
+            copy = Path(folder) / "data" / path.name  # absorbed for real into a copy: its edits are the plan's
+            copy.parent.mkdir()
+            copy.write_bytes(path.read_bytes())
             try:
-                outcome = absorb(path, docx, accept_changes=True, dry_run=True)
+                outcome = absorb(copy, docx, accept_changes=True)
             except DataError as error:
-                raise Refused(422, str(error).replace(f"{folder}/", "")) from None
+                raise Refused(422, _unfolded(str(error), folder)) from None
             if outcome.problems:
-                raise Refused(422, "\n".join(outcome.problem_lines()).replace(f"{folder}/", ""))
-            plan = {"changes": outcome.changes, "comments": outcome.comments, "notes": outcome.notes,
-                    "revisions": outcome.accepted, "diff": outcome.diff.replace(f"{folder}/", ""), "already": outcome.already}
+                raise Refused(422, _unfolded("\n".join(outcome.problem_lines()), folder))
+            plan = {"changes": [_unfolded(c, folder) for c in outcome.changes], "comments": outcome.comments,
+                    "notes": [_unfolded(n, folder) for n in outcome.notes], "revisions": outcome.accepted,
+                    "diff": _unfolded(outcome.diff, folder), "edits": _edits(path.read_bytes(), copy.read_bytes())}
         base = hashlib.sha256(path.read_bytes()).hexdigest()
         now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
         with self.office.connect() as db, transaction(db):
@@ -428,9 +434,10 @@ class Years:
             rows = db.execute("SELECT id, year, name, by, at, plan, state, decided_by, decided_at FROM reviews WHERE year = ? ORDER BY id DESC", (year,))
             return [self._review_dict(dict(row)) for row in rows]
 
-    def decide_review(self, year: int, number: int, accept: bool, user: User, address: str) -> dict[str, object]:
-        """The clerk takes a pending review's plan into the data (one commit, as the clerk's)
-        or declines it; a plan made on an earlier version of the data is not applied."""
+    def decide_review(self, year: int, number: int, accept: bool, user: User, address: str, chosen: list[int] | None = None) -> dict[str, object]:
+        """The clerk takes a pending review's plan into the data (one commit, as the clerk's) —
+        all of it, or the edits `chosen` by their ids — or declines it; a plan made on an
+        earlier version of the data is not applied."""
         from generator.commands.absorb import absorb, record_path
 
         self._clerk(user)
@@ -447,6 +454,10 @@ class Years:
             if accept:
                 if hashlib.sha256(path.read_bytes()).hexdigest() != row["base"]:
                     raise Refused(409, f"审阅稿 {row['name']} 上传之后数据文件又有改动，这份修改方案已不对应现在的数据；请重新上传这份审阅稿，看新的方案后再采纳")
+                edits = json.loads(row["plan"]).get("edits", [])
+                if chosen is not None and sorted(chosen) != [edit["id"] for edit in edits]:
+                    commit = self._take_some(year, path, row, edits, chosen, user)
+                    return self._decided(year, number, row, ACCEPTED, commit, user, address, f"其中 {len(chosen)}/{len(edits)} 处")
                 docx = Path(folder) / row["name"]
                 docx.write_bytes(row["docx"])
                 try:
@@ -458,11 +469,26 @@ class Years:
                 if path in outcome.written:
                     message = f"采纳审阅稿 {row['name']}（{row['by']} 上传）：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
                     commit = self._commit(year, [path.name, record_path(path).name], message, user)
-            now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-            state = ACCEPTED if accept else DECLINED
-            with self.office.connect() as db, transaction(db):
-                db.execute("UPDATE reviews SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?", (state, user.name, now, number))
-                audit.append(db, user.name, "采纳审阅稿" if accept else "不采纳审阅稿", f"{year}年度 {row['name']}（{row['by']} 上传）", address)
+            return self._decided(year, number, row, ACCEPTED if accept else DECLINED, commit, user, address)
+
+    def _take_some(self, year: int, path: Path, row: sqlite3.Row, edits: list[dict[str, object]], chosen: list[int], user: User) -> str:
+        """Only the chosen edits of a review's plan written, as one commit (if the data still loads)."""
+        unknown = set(chosen) - {edit["id"] for edit in edits}
+        if unknown or not chosen:
+            raise Refused(422, "请至少选择一处修改（编号须是这份审阅稿的修改方案中的）")
+        raw = path.read_bytes()
+        lines = raw.decode("utf-8-sig").splitlines(keepends=True)
+        for edit in sorted((e for e in edits if e["id"] in chosen), key=lambda e: int(str(e["start"])), reverse=True):
+            lines[int(str(edit["start"])):int(str(edit["end"]))] = [str(edit["new"])]
+        message = f"采纳审阅稿 {row['name']}（{row['by']} 上传）中的 {len(chosen)}/{len(edits)} 处改动\n\n" + "\n".join(
+            f"第 {edit['line']} 行：{_short(str(edit['old']).strip())} → {_short(str(edit['new']).strip())}" for edit in edits if edit["id"] in chosen)
+        return self._write(year, path, "".join(lines), message, user, rendered=True)
+
+    def _decided(self, year: int, number: int, row: sqlite3.Row, state: str, commit: str | None, user: User, address: str, part: str = "") -> dict[str, object]:
+        now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        with self.office.connect() as db, transaction(db):
+            db.execute("UPDATE reviews SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?", (state, user.name, now, number))
+            audit.append(db, user.name, "不采纳审阅稿" if state == DECLINED else "采纳审阅稿", f"{year}年度 {row['name']}（{row['by']} 上传）{part}", address)
         return {"id": number, "state": state, "commit": commit}
 
     @staticmethod
@@ -691,6 +717,19 @@ def _shown(value: int | float | None) -> str:
 def _figure_dict(figure: Figure, unit: str, version: str) -> dict[str, object]:
     return {"name": figure.name, "label": figure.label, "unit": "%" if is_percent(figure) else figure.unit, "from": unit,
             "value": figure.value, "last_year": figure.last_year, "version": version}
+
+
+def _unfolded(text: str, folder: str) -> str:
+    """A message of absorb's without the scratch folder it worked in."""
+    return text.replace(f"{folder}/data/", "").replace(f"{folder}/", "")
+
+
+def _edits(old: bytes, new: bytes) -> list[dict[str, object]]:
+    """The runs of lines a review changes in the data file, each to be taken or left."""
+    before, after = old.decode("utf-8-sig").splitlines(keepends=True), new.decode("utf-8-sig").splitlines(keepends=True)
+    runs = [op for op in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return [{"id": n, "line": i1 + 1, "start": i1, "end": i2, "old": "".join(before[i1:i2]), "new": "".join(after[j1:j2])}
+            for n, (_, i1, i2, j1, j2) in enumerate(runs, 1)]
 
 
 def _typed_text(typed: str) -> str:

@@ -196,7 +196,10 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         found, year, step = changing(request), request.path_params["year"], request.path_params["step"]
         if step not in ("accept", "decline"):
             raise HTTPException(404)
-        return JSONResponse(years.decide_review(year, request.path_params["id"], step == "accept", found.user, address(request)))
+        chosen = body.get("edits")
+        if chosen is not None and (not isinstance(chosen, list) or not all(isinstance(n, int) for n in chosen)):
+            raise Refused(422, "edits 应为修改方案中各处修改的编号列表，例如 [1, 3]")
+        return JSONResponse(years.decide_review(year, request.path_params["id"], step == "accept", found.user, address(request), chosen))
 
     def board(request: Request, body: Body) -> Response:
         if current(request).user.role not in ("经办人", "审核人"):

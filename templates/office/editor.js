@@ -101,8 +101,8 @@ function findingList(findings, block) {
       reason.setAttribute("aria-label", `确认“${finding.message}”无误的理由`);
       reason.placeholder = "无须改正的理由";
       item.append(" ", reason, " ", button("确认无误", async () => {
-      say("正在保存……");
-      const {status, data} = await api("POST", `${base}/acknowledge`, {rule: finding.rule, message: finding.message, reason: reason.value});
+        say("正在保存……");
+        const {status, data} = await api("POST", `${base}/acknowledge`, {rule: finding.rule, message: finding.message, reason: reason.value});
         if (status === 200) { await load(); say("已确认，检查不再列出这一条（理由记在数据文件的 checks: acknowledged: 中）"); } else say(data.error);
       }));
     }
@@ -222,8 +222,8 @@ function openEditor(span, text) {
 }
 
 async function move(text, step) {
-      say("正在保存……");
-      const {status, data} = await api("POST", `${base}/move`, {path: text.path, step, version: text.version});
+  say("正在保存……");
+  const {status, data} = await api("POST", `${base}/move`, {path: text.path, step, version: text.version});
   if (status === 200) { await load(data.path); say(step < 0 ? "已上移" : "已下移"); } else say(data.error);
 }
 
@@ -266,12 +266,28 @@ async function loadReviews() {
     }
     for (const note of plan.notes) box.append(element("p", "", `提示：${note}`));
     if (review.state === "待处理" && reviews.dataset.clerk) {
-      const decide = (step) => async () => {
-      say("正在保存……");
-      const {status, data} = await api("POST", `${base}/reviews/${review.id}/${step}`, {});
+      const checks = [];
+      if ((plan.edits || []).length > 1) {
+        const edits = element("fieldset");
+        edits.append(element("legend", "", "数据文件中的各处改动（可只采纳其中几处）"));
+        for (const edit of plan.edits) {
+          const label = element("label");
+          const check = element("input");
+          check.type = "checkbox"; check.checked = true; check.value = edit.id;
+          label.append(check, ` 第 ${edit.line} 行：${edit.old.trim()} → ${edit.new.trim()}`);
+          edits.append(label, element("br"));
+          checks.push(check);
+        }
+        box.append(edits);
+      }
+      const decide = (step, some) => async () => {
+        const body = some ? {edits: checks.filter((c) => c.checked).map((c) => Number(c.value))} : {};
+        say("正在保存……");
+        const {status, data} = await api("POST", `${base}/reviews/${review.id}/${step}`, body);
         if (status === 200) { await loadReviews(); await load(); say(step === "accept" ? "已采纳，修改已写入数据文件" : "已标记为不采纳"); } else say(data.error);
       };
-      box.append(button("采纳全部修改", decide("accept")), " ", button("不采纳", decide("decline")));
+      box.append(button("采纳全部修改", decide("accept", false)), " ", ...(checks.length ? [button("只采纳选中的改动", decide("accept", true)), " "] : []),
+                 button("不采纳", decide("decline", false)));
     } else if (review.decided_by) {
       box.append(element("p", "", `${review.decided_by} 于 ${review.decided_at.slice(0, 16).replace("T", " ")} ${review.state}`));
     }
