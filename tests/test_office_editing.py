@@ -5,6 +5,8 @@ plan that the clerk accepts as one commit; the approval is withdrawn by a later 
 from __future__ import annotations
 
 import io
+import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -234,6 +236,7 @@ def test_a_review_plan_accepted_lands_as_one_commit_by_the_accepting_clerk(serve
     status, review = upload(chen, "/api/years/2025/reviews", "审阅稿.docx", content)
     assert status == 200, review
     assert review["state"] == "待处理" and review["by"] == "chen" and len(review["plan"]["changes"]) == 1
+    assert tempfile.gettempdir() not in json.dumps(review, ensure_ascii=False)  # nothing of the scratch folder absorb worked in
     assert data_bytes(served) == before  # a plan only
     assert chen.call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {})[0] == 403
     commits = len(repo.log(served.office.data, "2025.yaml"))
