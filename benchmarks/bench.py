@@ -246,9 +246,9 @@ def main() -> None:
         pairs = ratio_pairs(scratch)
         typst = typst_pairs(scratch)
         rows += warm_and_batch(scratch)
-        rows += office_save(scratch)
         together, apart = many_reports(scratch)
         rows += [(f"{MANY} reports by one build, per report", together, 0), (f"{MANY} reports by a process each, per report", apart, 0)]
+        rows += office_save(scratch)
         pdf = next((scratch / "cold").glob("*.pdf"), None) or next((scratch / "warm").glob("*.pdf"))
         pdf_kb = pdf.stat().st_size / 1024
         fonts = embedded_fonts(pdf)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from generator import advice
 from generator.commands.serve import LOOPBACK, connections, listen
 from generator.errors import DataError
 from generator.office import accounts
@@ -16,7 +17,7 @@ def run(office: Office, bind: str, port: int) -> None:
     """Serve until Ctrl+C; refuses to start without an administrator (set up at the terminal)."""
     office.require().prepare()  # commits what changed in data/ while the server was stopped
     if not any(user.role == "管理员" and not user.disabled for user in accounts.listed(office)):
-        raise DataError(None, f"{office.root} 中还没有可用的管理员：请先用 python -m generator users add 名字 --role 管理员 --office-dir {office.root} 建立")
+        raise DataError(None, f"{office.root} 中还没有可用的管理员：请先用 {advice.command(f'users add 名字 --role 管理员 --office-dir {office.root}')} 建立")
     listener = listen(bind, port)
     import uvicorn
 
