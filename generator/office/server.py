@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 
 from generator import advice
-from generator.commands.serve import LOOPBACK, connections, listen
+from generator.commands.serve import LOOPBACK, listen
+from generator.commands.serve.connections import config as guarded_config
 from generator.errors import DataError
 from generator.office import accounts
 from generator.office.folder import Office
@@ -30,5 +31,5 @@ def run(office: Office, bind: str, port: int) -> None:
     # The review page's guard against slow and surplus connections. An office has a browser for
     # each of its units, six connections each, so it holds more of them; and its requests carry
     # uploads (a 20 MB DOCX takes tens of seconds on a slow line), so each has longer to arrive.
-    config = connections.config(create_app(office, bind), request_seconds=OFFICE_REQUEST_SECONDS, max_connections=OFFICE_CONNECTIONS)
+    config = guarded_config(create_app(office, bind), request_seconds=OFFICE_REQUEST_SECONDS, max_connections=OFFICE_CONNECTIONS)
     uvicorn.Server(config).run(sockets=[listener])
