@@ -638,6 +638,7 @@ def log_in(chromium, port: int, name: str):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
     page.goto(f"http://127.0.0.1:{port}/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'user'")  # autofocus lands a moment after load
     page.keyboard.type(name)  # the name field has the focus
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)

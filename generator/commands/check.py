@@ -128,7 +128,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_last_year(path, report, document, values, previous),
         *(_menu_points(report, document, menu) if menu else ()),
     ]
-    findings = [f for f in findings if f.rule not in report.checks_off]
+    findings = [f for f in findings if f.rule not in report.checks_off and (f.rule, f.message) not in report.acknowledged]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
 
 

@@ -21,8 +21,7 @@ from generator.pipeline import model
 from generator.pipeline.figures import PLACEHOLDER_END, PLACEHOLDER_START, format_number
 from generator.pipeline.numbering import enumeration_label
 from generator.pipeline.resolve import Resolver
-
-from .yamledit import fields
+from generator.pipeline.yamledit import fields
 
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _FIGURE_REFERENCE = re.compile(r"\s*([^\W\d]\w*)\s*(\.\s*number\s*)?")

@@ -17,13 +17,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.chinese import normalize
 from generator.pipeline.model import NUMBERING_STYLES, Report
 from generator.pipeline.numbering import chinese_numeral
+from generator.pipeline.yamledit import ListEdits as _ListEdits
+from generator.pipeline.yamledit import Span, column, content_end, delete_key, fields, new_key, scalar
 from generator.writers.changes import align
 
 from . import reviewed as rv
 from .expected import Block, Entry, Expression, ListRef, ParagraphRef, SectionRef, Segment, TextRef
 from .textedit import HEADING_LABEL, Change, apply, opcodes, split
-from .yamledit import ListEdits as _ListEdits
-from .yamledit import Span, column, content_end, delete_key, fields, new_key, scalar
 
 _ITEM_LABEL_IN_TEXT = re.compile(r"(?<![^，；。：！？、\n])[一二三四五六七八九十]+是")
 _SENTENCE_END = re.compile(r"[。？！：；…]+")
