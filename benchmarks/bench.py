@@ -107,6 +107,29 @@ def warm_and_batch(scratch: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
+def office_save(scratch: Path) -> list[tuple[str, float, int]]:
+    """The office page: a paragraph saved (written, checked to render, committed), then the
+    page's texts and check's findings read again, as the page does after each save."""
+    from generator.office import accounts
+    from generator.office.folder import Office
+    from generator.office.service import Years
+
+    office = Office(scratch / "office")
+    office.data.mkdir(parents=True)
+    shutil.copy(DATA, office.data / "2024.yaml")
+    office.prepare()
+    years, clerk = Years(office), accounts.User("经办人", "经办人", "")
+    path = "body/1/body/0/body/0"
+    times = []
+    for n in range(RUNS):
+        text = next(t for block in years.texts(2024, clerk)["blocks"] for t in block["texts"] if t["path"] == path)  # type: ignore[union-attr]
+        start = time.perf_counter()
+        years.set_text(2024, path, f"{text['template'].rstrip('。')}，第{n}次修改。", str(text["version"]), clerk)
+        years.texts(2024, clerk)
+        times.append(time.perf_counter() - start)
+    return [("office page: a paragraph saved, then texts and findings again", statistics.median(times), 0)]
+
+
 def many_reports(scratch: Path) -> tuple[float, float]:
     """Seconds a report: MANY districts' reports built by one `build` of their folder, and the
     same reports built by a process each (all four formats)."""
@@ -266,6 +289,7 @@ def main() -> None:
         rows += review_page(scratch)
         together, apart = many_reports(scratch)
         rows += [(f"{MANY} reports by one build, per report", together, 0), (f"{MANY} reports by a process each, per report", apart, 0)]
+        rows += office_save(scratch)
         pdf = next((scratch / "cold").glob("*.pdf"), None) or next((scratch / "warm").glob("*.pdf"))
         pdf_kb = pdf.stat().st_size / 1024
         fonts = embedded_fonts(pdf)

@@ -296,7 +296,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     snapshot = restore(args.file, args.folder)
     print(f"已恢复到 {args.folder}：数据仓库（最新提交 {snapshot.head[:10]}）、{snapshot.users} 个账号、{snapshot.audit_entries} 条审计日志；"
-          f"启动：python -m generator serve --office --office-dir {args.folder}")
+          f"启动：{advice.command(f'serve --office --office-dir {args.folder}')}")
     return 0
 
 

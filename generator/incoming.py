@@ -20,10 +20,11 @@ from lxml import etree
 
 from generator.errors import DataError, describe_os_error
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a report's DOCX is well under 1 MB, a form 20 KB
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the sample report's DOCX is 17 KB, a form 8 KB
 MAX_UNPACKED = 100 * 1024 * 1024  # all members inflated, counted as they inflate
-MAX_MEMBER = 50 * 1024 * 1024  # one member (word/document.xml of a long report: a few MB)
+MAX_MEMBER = 50 * 1024 * 1024  # one member (word/document.xml of the sample report: 16 KB)
 CHUNK = 1024 * 1024
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: old Office formats, and encrypted new ones
 
 # What a report, a review of it or a form can hold, with room to spare.
 CAPS = {
@@ -47,7 +48,7 @@ def read_bytes(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> bytes:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):
             kind = "文件夹" if stat.S_ISDIR(status.st_mode) else "管道或设备，不是普通文件"
-            raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}文件本身")
+            raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}本身（一个普通文件）")
         if status.st_size > limit:
             raise refuse(path, _too_big(what, status.st_size, limit))
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -66,11 +67,12 @@ def _too_big(what: str, size: int, limit: int) -> str:
     return f"文件有 {size / 1024 / 1024:.1f} MB，超过{what}的上限 {limit // 1024 // 1024} MB；请确认选对了文件"
 
 
-def check_count(path: Path, kind: str, count: int, where: str = "") -> None:
-    """Refuse more paragraphs, rows, comments … than any report has (`kind`: a key of CAPS)."""
+def check_count(path: Path, kind: str, count: int, where: str) -> None:
+    """Refuse more paragraphs, rows, comments … than any report has (`kind`: a key of CAPS;
+    `where` begins the sentence: 审阅稿中有 …)."""
     cap, unit = CAPS[kind]
     if count > cap:
-        raise refuse(path, f"{where}超过 {cap} {unit}（上限），不像一份报告或填报表，为安全起见不予读取；请确认选对了文件")
+        raise refuse(path, f"{where} {count} {unit}，超过上限 {cap} {unit}，不像一份报告或填报表，为安全起见不予读取；请确认选对了文件")
 
 
 class Archive:
@@ -80,12 +82,15 @@ class Archive:
         self.path = path
         self.what = what
         self.budget = MAX_UNPACKED
+        if raw.startswith(_OLE):  # how Office stores a file with an opening password, and the old .doc/.xls
+            raise refuse(path, f"这是设置了打开密码的文件，或旧版的 .doc/.xls/.et 文件，不能作为{what}读取；"
+                               "请在 WPS/Office 中取消密码，另存为 .docx 或 .xlsx 后再试")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(raw))
             members = self.zip.infolist()
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, OSError):
             raise self.broken() from None
-        check_count(path, "parts", len(members), "压缩包中的部件")
+        check_count(path, "parts", len(members), "压缩包中有")
         self.names = {member.filename for member in members}
         if any(member.flag_bits & 0x1 for member in members):
             raise refuse(path, f"这个{what}设置了打开密码（已加密），无法读取；请在 WPS/Excel/Word 中取消密码后另存，再试")

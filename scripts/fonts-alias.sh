@@ -17,6 +17,6 @@ if [ -f "$target" ] && [ "$(cat "$target")" = "$content" ]; then
 fi
 mkdir -p "$(dirname "$target")"
 printf '%s\n' "$content" > "$target.tmp" && mv "$target.tmp" "$target"
-if command -v fc-cache >/dev/null; then fc-cache -f >/dev/null 2>&1 || true; fi
+if [ $# -eq 0 ] && command -v fc-cache >/dev/null; then fc-cache -f >/dev/null 2>&1 || true; fi  # the user's desktop
 echo "已写入字体替换配置：$target"
 echo "重新打开 WPS 或 LibreOffice 后生效；要撤销，删除这个文件即可。"

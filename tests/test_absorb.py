@@ -515,3 +515,28 @@ def test_a_subsection_deleted_whole_is_deleted_from_the_data(saved, data, tmp_pa
     assert f"- section: {section}" not in data.read_text(encoding="utf-8").replace('"', "")
     rendered = rendered_text(data)
     assert after in rendered and not any(start in rendered for start in starts)
+
+
+def test_a_joint_signature_and_a_broken_attachment_title_take_their_edits_back(tmp_path, capsys):
+    """Each issuer of a joint issuance is a line of the (web edition's) 落款, each line of an
+    attachment title a part of its paragraph: an edit goes back into the item of the list."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "  published:", "  signature:\n    issuer:\n      - 中共宛城区委员会\n      - 宛城区人民政府\n    date: 2025-03-18\n  published:", 1)
+    text += "attachments:\n  - title:\n      - 宛城区2024年度法治政府建设\n      - 重点任务完成情况\n    body:\n      - 全部完成。\n"
+    data = tmp_path / "data" / "2024.yaml"
+    data.parent.mkdir()
+    data.write_text(text, encoding="utf-8")
+    original = build_docx(data, tmp_path / "joint.docx")
+    status, out, err = absorb(capsys, data, original)
+    assert (status, err) == (0, "") and "没有需要写回的改动" in out
+
+    def edit(document, body) -> None:
+        issuer = [p for p in body.iter(f"{W}p") if paragraph_text(p) == "宛城区人民政府"][-1]  # the title's first line is the same
+        replace(issuer, "宛城区人民政府", "南阳市宛城区人民政府")
+        replace(find(body, "宛城区2024年度法治政府建设重点任务完成情况", whole=True), "完成情况", "落实情况")
+
+    status, out, err = absorb(capsys, data, review(original, tmp_path / "edited.docx", edit))
+    assert (status, err) == (0, "")
+    written = data.read_text(encoding="utf-8")
+    assert "      - 中共宛城区委员会\n      - 南阳市宛城区人民政府\n" in written
+    assert "      - 宛城区2024年度法治政府建设\n      - 重点任务落实情况\n" in written

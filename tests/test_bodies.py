@@ -89,7 +89,7 @@ def test_an_office_extends_the_kinds_beside_its_data(tmp_path):
 
 @pytest.mark.parametrize(("written", "line", "column", "message"), [
     ("政府部门:\n  items:\n    行政执法: {severity: fatal}\n", 3, 22, "政府部门.items.行政执法.severity 应为 error、warning 或 note 之一，这里写的是“fatal”"),
-    ("政府部门:\n  deadline: {report: 3月1日}\n", 2, 3, "政府部门 中没有“deadline”这一项（是否想写“deadlines”？）"),
+    ("政府部门:\n  deadline: {report: 3月1日}\n", 2, 3, "政府部门中没有“deadline”这一项（是否想写“deadlines”？）"),
     ("政府部门:\n  deadlines: {report: 3-1, publish: 4月1日}\n", 2, 23, "政府部门.deadlines.report 应写成“3月1日”的形式（次年的月、日），这里写的是“3-1”"),
     ("新种类:\n  name: 某种主体\n", 2, 3, "新的主体种类“新种类”缺少 issuers；写全各项，或用 extends: 县级政府 从已有的种类改起"),
     ("开发区:\n  extends: 县政府\n", 2, 12, "开发区.extends 写的是“县政府”，但没有这种主体"),
@@ -185,16 +185,24 @@ def test_department_and_township_build_in_both_editions(tmp_path, fixture, issue
         assert "第一责任人职责" in pdf and "第一责任人职责" in xml
 
 
-def test_draft_of_a_department_keeps_its_kind_and_its_items(tmp_path):
+@pytest.mark.parametrize(("fixture", "kind", "to_fill"), [(DEPARTMENT, "政府部门", 24), (TOWNSHIP, "乡镇街道", 17)])
+def test_draft_of_a_department_or_township_keeps_its_kind_and_its_items(tmp_path, fixture, kind, to_fill):
     folder = tmp_path / "data"
-    copied(DEPARTMENT, folder)
+    copied(fixture, folder)
     run = generator("draft", "2025", "--data-dir", str(folder))
     assert run.returncode == 0, run.stderr
-    assert "项数据待填" in run.stdout
+    assert f"{to_fill} 项数据待填" in run.stdout
     drafted = folder / "2025.yaml"
-    assert "  body: 政府部门\n" in drafted.read_text(encoding="utf-8")
+    assert f"  body: {kind}\n" in drafted.read_text(encoding="utf-8")
     rules = [f.rule for f in check(drafted)]
     assert "placeholder" in rules and "schema" not in rules and "required-item" not in rules
+
+
+def test_collect_for_a_department_asks_each_office_of_the_bureau(tmp_path):
+    run = generator("collect", str(DEPARTMENT), "-o", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert sorted(path.name.removeprefix("2024年法治政府建设数据填报表-").removesuffix(".xlsx") for path in tmp_path.glob("*.xlsx")) == sorted(
+        ["局办公室", "登记注册股", "信用监管股", "执法稽查大队", "法规股", "人事股", "12315投诉举报中心"])
 
 
 def test_collect_and_merge_for_a_township(tmp_path):
@@ -287,3 +295,23 @@ def test_a_bad_menu_is_one_located_line(tmp_path):
 def test_the_example_menu_and_the_kinds_ship_with_the_package():
     text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
     assert '"bodies.yaml"' in text and '"menus/*.yaml"' in text
+
+
+def test_a_menu_item_the_kind_does_not_have_is_one_located_line(tmp_path):
+    menu = tmp_path / "menu.yaml"
+    menu.write_text("items:\n  举措成果:\n    - {label: 述法, keywords: [述法]}\n", encoding="utf-8")
+    run = generator("check", str(TOWNSHIP), "--menu", str(menu))
+    assert run.returncode == 2
+    assert run.stderr == (f"错误：{menu}:2:3：要点文件中的“举措成果”不是乡镇人民政府、街道办事处要报告的事项（是否想写“举措成效”？）；"
+                          "可以写的有：举措成效、不足原因、第一责任人、下年安排、综合执法、基层治理、其他情况\n")
+
+
+def test_the_offices_kinds_are_read_within_caps(tmp_path):
+    path = copied(DEPARTMENT, tmp_path / "data")
+    own = tmp_path / "data" / "bodies.yaml"
+    own.write_text("".join(f"种类{n}:\n  extends: 县级政府\n" for n in range(41)), encoding="utf-8")
+    run = generator("check", str(path))
+    assert (run.returncode, run.stderr) == (2, f"错误：{own}:1:1：报告主体种类文件有 41 项，超过了 40 项的上限；请检查文件是否选错\n")
+    own.write_text("政府部门:\n  items:\n    行政执法:\n      keywords: [" + ", ".join(f"词{n}" for n in range(41)) + "]\n", encoding="utf-8")
+    run = generator("check", str(path))
+    assert run.returncode == 2 and run.stderr.startswith(f"错误：{own}:4:17：政府部门.items.行政执法.keywords 有 41 项，超过了 40 项的上限")

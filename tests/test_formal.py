@@ -5,10 +5,7 @@ bytes every time."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -22,7 +19,7 @@ from generator.writers import formal, html, text
 from generator.writers.docx import report as docx
 
 from .helpers import SAMPLE, generator
-from .test_docx import NS, Package, ind, style_of, text_of, w
+from .test_docx import NS, Package, editor_gaps, ind, style_of, text_of, w
 from .test_pdf import DRIFT, MM, Frame, Line, Rendered, font_of, render
 
 FORMAL = Path(__file__).resolve().parent / "fixtures" / "2024-formal.yaml"
@@ -442,8 +439,9 @@ def test_docx_sealed_closing_and_note(formal_docx):
     assert ind(issuer)["rightChars"] == 375  # centred on the date: 4 + (6.5 − 7) / 2
     text, *blanks = paragraphs[at - 3:at]
     assert [text_of(p) for p in blanks] == ["", ""] and text_of(text).endswith("构建和谐执法环境。")
-    for kept in (text, *blanks, issuer):
+    for kept in (text, *blanks, issuer, date):  # the text's last lines through the date to the 附注
         assert kept.find("w:pPr/w:keepNext", NS) is not None
+    assert text.find("w:pPr/w:widowControl", NS) is not None  # two lines of it, as the PDF takes along
     assert (style_of(note), text_of(note)) == (docx.BODY, "（此件公开发布）")
 
 
@@ -490,12 +488,14 @@ def test_docx_record_on_a_later_even_page_is_a_section_of_its_own(paragraphs, nu
             assert not list(package.footer(kind).iter(w("instrText")))
 
 
-@pytest.mark.parametrize("name", ["fixture", "joint", "after-blank", "marked"])
+@pytest.mark.parametrize("name", ["fixture", "joint", "joint-closing", "joint-unsealed", "after-blank", "marked"])
 def test_formal_docx_passes_openxml_audit(name, formal_document, profile, tmp_path):
     openxml_audit = pytest.importorskip("openxml_audit")
     document = {
         "fixture": formal_document,
         "joint": small(3, marks=("中共某县委员会文件", "某县人民政府文件"), signers=("张三", "李四", "王五")),
+        "joint-closing": joint(3, issuers=(*JOINT, "某县政协")),
+        "joint-unsealed": joint(3, seal=False),
         "after-blank": small(31),
         "marked": small(3, copy_number="000001", secrecy="机密★1年", urgency="特急"),
     }[name]
@@ -503,6 +503,7 @@ def test_formal_docx_passes_openxml_audit(name, formal_document, profile, tmp_pa
     docx.write(document, profile, path)
     result = openxml_audit.OpenXmlValidator().validate(str(path))
     assert [str(error) for error in result.errors] == []
+    assert editor_gaps(path) == []  # no construction one of Word, WPS and LibreOffice lacks
 
 
 def test_docx_joint_mark_is_a_borderless_table_with_wenjian_centred(profile, tmp_path):
@@ -529,45 +530,7 @@ def test_signers_two_to_a_line_later_lines_under_the_first_name(profile, tmp_pat
     assert text_of(second) == "某政〔2025〕1号王五"
 
 
-# -- the DOCX as LibreOffice lays it out -------------------------------------------------------------
-
-
-def converted(docx_path: Path, out: Path) -> Path:
-    """LibreOffice's PDF of a DOCX, with the blank pages it inserts before an even-page section
-    (its export leaves them out unless told)."""
-    keep_blank_pages = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
-    subprocess.run(["soffice", "--headless", "--convert-to", keep_blank_pages, "--outdir", str(out), str(docx_path)],
-                   check=True, capture_output=True, timeout=120)
-    return out / (docx_path.stem + ".pdf")
-
-
-def page_texts(pdf: Path) -> Iterator[str]:
-    with pdfplumber.open(pdf) as opened:
-        for page in opened.pages:
-            yield page.extract_text() or ""
-
-
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-@pytest.mark.parametrize("paragraphs", [None, 31])
-def test_libreoffice_paginates_the_formal_docx_as_the_pdf(paragraphs, formal_document, profile, frame, tmp_path):
-    """Same page count, the 版记 on the same (last, even) page with its last rule on the type
-    area's bottom, and the 版头 where the PDF has it (the mark within 3 mm: LibreOffice sets it
-    in a substitute font whose ascent differs)."""
-    document = formal_document if paragraphs is None else small(paragraphs)
-    docx.write(document, profile, tmp_path / "formal.docx")
-    office = converted(tmp_path / "formal.docx", tmp_path)
-    ours = render(document, profile, tmp_path / "ours.pdf").path
-    theirs, mine = list(page_texts(office)), list(page_texts(ours))
-    assert len(theirs) == len(mine) and len(mine) % 2 == 0
-    assert [n for n, page in enumerate(theirs, 1) if "抄送" in page] == [len(mine)]
-    assert rules(office, len(theirs), frame)[-1][1] == pytest.approx(frame.bottom, abs=0.5)
-    with pdfplumber.open(office) as opened:
-        chars = opened.pages[0].chars
-    mark = [c for c in chars if c["size"] > 30]
-    assert min(c["top"] for c in mark) - frame.top == pytest.approx(35 * MM, abs=3 * MM)
-    (red,) = rules(office, 1, frame)
-    (ours_red,) = rules(ours, 1, frame, RED)
-    assert red[0] == pytest.approx(ours_red[0], abs=1)
+# The DOCX as LibreOffice lays it out: tests/test_docx_pages.py.
 
 
 # -- text and HTML -----------------------------------------------------------------------------------

@@ -135,8 +135,10 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
         offset = match.start() + (6 if raw[match.start() + 2] == 3 else 8)
         raw[offset] |= 1
     encrypted.write_bytes(bytes(raw))
+    (made / "password.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # what Excel saves with a password
     (made / "empty.xlsx").write_bytes(b"PK\x05\x06" + b"\x00" * 18 + b"garbage")
     return {
+        "rows-beyond-a-form": _zip(made / "rows.xlsx", _sheet_with(members, '<row r="2031"><c r="A2031" t="inlineStr"><is><t>x</t></is></c></row>')),
         "far-row": _zip(made / "far-row.xlsx", _sheet_with(members, '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')),
         "shared-strings-bomb": _zip(made / "bomb.xlsx", {**members, "xl/sharedStrings.xml": bomb_strings}),
         "huge-number": _zip(made / "digits.xlsx", _answered(members, "<v>" + "9" * 4000 + "</v>", "")),
@@ -146,6 +148,7 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
         "bzip2": _zip(made / "bzip2.xlsx", members, zipfile.ZIP_BZIP2),
         "lzma": _zip(made / "lzma.xlsx", members, zipfile.ZIP_LZMA),
         "encrypted": encrypted,
+        "password": made / "password.xlsx",
         "fifo": fifo,
         "device": Path("/dev/zero"),
         "folder-of-a-fifo": tmp_path / "fifo-folder",
@@ -154,9 +157,9 @@ def _hostile_forms(tmp_path: Path) -> dict[str, Path]:
 
 # Each case and what it ends in: a form read (nothing answered in it) or one line saying why not.
 HOSTILE = {
-    "far-row": None, "bzip2": None, "lzma": None,
+    "far-row": None, "bzip2": None, "lzma": None, "rows-beyond-a-form": "工作表“数据填报”至少有 2031 行，超过上限 2000 行",
     "shared-strings-bomb": "解压后超过 50 MB", "huge-number": "不是合理的数值", "huge-text-number": "不是合理的数值",
-    "broken-xml": "无法作为 .xlsx 文件打开", "no-zip": "无法作为 .xlsx 文件打开", "encrypted": "设置了打开密码",
+    "broken-xml": "无法作为 .xlsx 文件打开", "no-zip": "无法作为 .xlsx 文件打开", "encrypted": "设置了打开密码", "password": "这是设置了打开密码的文件，或旧版的 .doc/.xls/.et 文件，不能作为填报表读取",
     "fifo": "这是管道或设备，不是普通文件", "device": "这是管道或设备，不是普通文件", "folder-of-a-fifo": "这是管道或设备，不是普通文件",
 }
 
@@ -182,3 +185,18 @@ def test_a_hostile_workbook_ends_in_one_line(hostile, case):
         assert message.startswith(f"错误：{forms[case]}") and words in message, message
         assert len(message) < 400
     assert data.read_bytes() == before
+
+
+def test_a_failed_write_names_the_file_being_written_not_its_temporary_copy(tmp_path):
+    import errno
+
+    from generator.atomic import write_all
+
+    def full_disk(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    target = tmp_path / "forms" / "2024年法治政府建设数据填报表-区法院.xlsx"
+    with pytest.raises(OSError) as raised:
+        write_all({target: full_disk})
+    assert raised.value.filename == str(target)
+    assert list(target.parent.iterdir()) == []

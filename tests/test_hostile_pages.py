@@ -129,3 +129,23 @@ def test_a_chain_of_a_thousand_profiles_ends_at_the_cap(tmp_path):
         (tmp_path / "data" / f"p{n}.yaml").write_text(f"extends: p{n + 1}\n" if n < 999 else "extends: gbt9704\n", encoding="utf-8")
     message = run("build", str(data), "-o", str(tmp_path / "out"), "--format", "txt", cwd=tmp_path).error_line()
     assert ":1:10：extends 一层套一层超过了 16 层" in message
+
+
+def test_a_font_face_of_the_fonts_folder_is_embedded_and_one_elsewhere_is_not(tmp_path):
+    import pdfplumber
+
+    from generator.resources import fonts_dir
+
+    font = fonts_dir() / "FandolKai-Regular.otf"
+    outside = tmp_path / "Outside.otf"
+    shutil.copy(font, outside)
+
+    def font_of(url: str) -> str:
+        page = (f'<html><head><style>@font-face {{ font-family: "Chosen"; src: url("{url}"); }} p {{ font-family: "Chosen"; }}</style>'
+                "</head><body><p>测试文字</p></body></html>")
+        pdf = startup.load().HTML(string=page, url_fetcher=fetcher.project_files()).write_pdf()
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            return document.pages[0].chars[0]["fontname"]
+
+    assert font_of(font.as_uri()).endswith("+Chosen")
+    assert not font_of(outside.as_uri()).endswith("+Chosen")

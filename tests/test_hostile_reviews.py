@@ -44,6 +44,13 @@ def _with_paragraph_xml(members: dict[str, bytes], inner: str) -> dict[str, byte
     return {**members, "word/document.xml": (document[:at] + inner + document[at:]).encode()}
 
 
+def _with_body_xml(members: dict[str, bytes], blocks: str) -> dict[str, bytes]:
+    """The document with `blocks` (paragraphs, tables) first in its body."""
+    document = members["word/document.xml"].decode()
+    at = document.index("<w:body>") + len("<w:body>")
+    return {**members, "word/document.xml": (document[:at] + blocks + document[at:]).encode()}
+
+
 def _flag_encrypted(path: Path) -> Path:
     raw = bytearray(path.read_bytes())
     for match in re.finditer(rb"PK\x03\x04|PK\x01\x02", bytes(raw)):
@@ -81,6 +88,7 @@ def made(tmp_path_factory):
     fifo = folder / "fifo.docx"
     os.mkfifo(fifo)
     insertions = "".join(f'<w:ins w:id="{n}" w:author="甲" w:date="2025-01-01T00:00:00Z"><w:r><w:t>增</w:t></w:r></w:ins>' for n in range(1000, 19000))
+    run_on = "".join("<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t>接排的段落</w:t></w:r></w:p>" for _ in range(15000))
     open_ranges = "".join(f'<w:commentRangeStart w:id="{n}"/><w:r><w:t>字</w:t></w:r>' for n in range(30000))
     (folder / "report.pdf").write_bytes(b"%PDF-1.7\n" + bytes(100))
     cases = {
@@ -96,6 +104,7 @@ def made(tmp_path_factory):
         "too-many-revisions": _zip(folder / "more-revisions.docx", _with_paragraph_xml(members, insertions * 2)),
         "open-comment-ranges": _zip(folder / "ranges.docx", _with_paragraph_xml(members, open_ranges)),
         "unrelated-5000": _unrelated(folder / "unrelated.docx", 5000),
+        "15000-run-on-paragraphs": _zip(folder / "run-on.docx", _with_body_xml(members, run_on)),
         "entity": _zip(folder / "entity.docx", {**members, "word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "' + b"x" * 1000 + b'"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><w:document ' + W_NS.encode() + b"><w:body><w:p><w:r><w:t>&c;&c;&c;</w:t></w:r></w:p></w:body></w:document>"}),
     }
     return data, cases
@@ -112,8 +121,9 @@ CASES = {
     "hidden-run": "第1段有在 Word 中隐藏的文字“隐藏的字”，审阅时看不到，不能写回",
     "zero-size-run": "有在 Word 中隐藏的文字“看不见的字”",
     "many-revisions": "审阅稿中还有 18000 处修订没有接受或拒绝",
-    "too-many-revisions": "修订超过 20000 处修订（上限）",
+    "too-many-revisions": "审阅稿中有 36000 处修订，超过上限 20000 处修订",
     "open-comment-ranges": "",
+    "15000-run-on-paragraphs": "",
     "unrelated-5000": "不是同一份报告：审阅稿有 5000 段",
     "entity": "",
 }
@@ -167,11 +177,20 @@ def _header_only(document: docx.document.Document) -> None:
         row._tr.getparent().remove(row._tr)
 
 
+def _new_header_only_table(document: docx.document.Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "项目", "数量"
+    next(p for p in document.paragraphs if "全年审结" in p.text)._p.addnext(table._tbl)
+
+
 @pytest.mark.parametrize("edit, written", [
     (_retyped("130", "１３１"), "审结: {value: 131, unit: 件, last_year: 78}"),
     (_retyped("130", "0131"), "审结: {value: 131, unit: 件, last_year: 78}"),
-    (_header_only, "      rows: []\n"),
-], ids=["full-width-digits", "leading-zeros", "header-only-table"])
+    (_retyped("130", "1,030"), "审结: {value: 1030, unit: 件, last_year: 78}"),
+    (_retyped("130", "１，０３０"), "审结: {value: 1030, unit: 件, last_year: 78}"),
+    (_header_only, "      header: [项目, 数量]\n      rows: []\n  - 全年审结"),
+    (_new_header_only_table, "败诉率{{ 败诉率 }}。\n  - table:\n      header: [项目, 数量]\n      rows: []\n"),
+], ids=["full-width-digits", "leading-zeros", "thousands-separator", "full-width-thousands", "rows-deleted-but-the-header", "new-header-only-table"])
 def test_ordinary_edits_are_written_as_merge_reads_them(tmp_path, edit, written):
     data, review = _edited_review(tmp_path, edit)
     ended = run("absorb", str(data), str(review), cwd=tmp_path)

@@ -85,3 +85,17 @@ def test_an_issuer_stated_on_the_command_line_sets_the_kind_without_a_note(tmp_p
     assert imported.data["meta"]["body"] == "政府部门"
     assert not any("meta.body" in message for message in noted(imported))
 
+
+
+def test_a_departments_sections_cover_its_own_items_by_their_keywords(tmp_path):
+    body = ("一、主要举措和成效\n（一）规范执法。办理行政处罚案件356件。\n二、推进行政执法“三项制度”落实\n全面落实执法公示制度。\n"
+            "三、存在的不足和原因\n基层力量薄弱。\n四、2024年工作打算\n持续推进法治政府建设。\n")
+    imported, _, data = import_text(tmp_path, "青禾县自然资源局关于2023年度法治政府建设情况的报告\n" + OPENING + "\n" + body)
+    covers = [block.get("covers") for block in imported.data["body"] if isinstance(block, dict) and "section" in block]
+    assert covers == ["举措成效", "行政执法", "不足原因", "下年安排"]
+    assert [f.message for f in check(data) if f.rule == "required-item"] == [
+        "没有哪一节承担“部门主要负责人履行推进法治建设第一责任人职责、加强本部门法治建设的有关情况”",
+        "没有哪一节承担“行政复议、行政应诉和负责人出庭应诉情况”",
+        "没有哪一节承担“落实“谁执法谁普法”普法责任制情况”",
+        "没有哪一节承担“其他需要报告的情况”",
+    ]

@@ -1,5 +1,5 @@
 """A clean clone installs exactly what was tested: every package in .venv is pinned in
-constraints.txt, and pyproject.toml's pins agree with it."""
+constraints.txt, pyproject.toml's pins agree with it, and the build backend is pinned too."""
 from __future__ import annotations
 
 import re
@@ -37,3 +37,10 @@ def test_pyproject_pins_agree_with_constraints():
         name, _, version = requirement.partition("==")
         assert version, f"{requirement} is not pinned with =="
         assert pins.get(_name(name)) == version, requirement
+
+
+def test_build_backend_is_pinned():
+    """pip builds the editable install in an isolated environment that constraints.txt does not
+    reach: only an exact pin in [build-system] keeps a new setuptools release out of a clean clone."""
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    assert requires and all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", r) for r in requires), requires

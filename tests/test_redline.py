@@ -1,6 +1,7 @@
 """The redline DOCX: every difference from last year is a real Word tracked change."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import zipfile
 from pathlib import Path
@@ -169,3 +170,49 @@ def test_a_redline_with_a_changed_table_passes_openxml_audit(table_redline, tmp_
     openxml_audit = pytest.importorskip("openxml_audit")
     result = openxml_audit.OpenXmlValidator().validate(str(tmp_path / "redline.docx"))
     assert [str(error) for error in result.errors] == []
+
+
+INSERTED, DELETED = (0.831, 0.0, 0.0), (0.0, 0.278, 0.702)  # #d40000 and #0047b3
+
+
+def test_the_marked_up_pdf_shows_insertions_and_deletions_in_colour(redline):
+    """花脸稿: the new report as the PDF prints it, deleted text struck through in blue, inserted
+    text underlined in red, the rest black; a changed number is the old one struck, the new one
+    marked."""
+    import pdfplumber
+
+    (marked,) = redline["docx"].parent.glob("*.pdf")
+    with pdfplumber.open(marked) as opened:
+        chars = [c for page in opened.pages for c in page.chars]
+        lines = [(page.page_number, line) for page in opened.pages for line in page.lines + page.rects]
+
+    def coloured(colour: tuple[float, ...]) -> str:
+        return "".join(c["text"] for c in chars if tuple(round(v, 3) for v in c["non_stroking_color"] or ()) == colour)
+
+    assert "新增一段：全年未发生行政败诉案件被督办情况。" in coloured(INSERTED)
+    assert "230" in coloured(INSERTED) and "217" in coloured(DELETED)
+    assert "健全述法制度。组织召开了党政主要负责人现场专题述法会议" in coloured(DELETED)
+    text = "".join(c["text"] for c in chars)
+    assert text.index("217") < text.index("230")  # the old number, then the new
+    black = "".join(c["text"] for c in chars if tuple(c["non_stroking_color"] or (0,)) in ((0,), (0, 0, 0)))
+    assert "宛城区深入贯彻落实党中央关于全面依法治国的" in black
+    assert any(tuple(round(v, 3) for v in (line.get("stroking_color") or line.get("non_stroking_color") or ())) in (INSERTED, DELETED)
+               for _, line in lines)  # the underlines and strike-throughs are drawn
+
+
+def test_the_marked_up_copy_keeps_each_characters_role():
+    """A run-in heading's characters keep the heading's font when marked; a table that changed
+    is shown deleted, then inserted; a heading changed carries its marks."""
+    from generator.pipeline.document import Heading
+    from generator.writers.changes import marked
+
+    heading = Heading(1, 1, "一、", "主要举措")
+    old = Document(2024, ("题",), (heading, Paragraph((Span("（一）学法。", "heading2"), Span("开展4次。"))), Table(("项",), (("1",),))))
+    new = Document(2025, ("题",), (dataclasses.replace(heading, text="主要举措和成效"),
+                                   Paragraph((Span("（一）学法用法。", "heading2"), Span("开展5次。"))), Table(("项",), (("2",),))))
+    changed_heading, paragraph, *tables = marked(old, new).body
+    assert [(s.text, s.change) for s in changed_heading.marks] == [("一、主要举措", ""), ("和成效", "inserted")]
+    assert [(s.text, s.role, s.change) for s in paragraph.spans] == [
+        ("（一）学法", "heading2", ""), ("用法", "heading2", "inserted"), ("。", "heading2", ""),
+        ("开展", "", ""), ("4", "", "deleted"), ("5", "", "inserted"), ("次。", "", "")]
+    assert [(t.rows, t.change) for t in tables] == [((("1",),), "deleted"), ((("2",),), "inserted")]

@@ -331,6 +331,15 @@ def test_no_path_reaches_a_file(served: Served, path: str) -> None:
 SAVE_TAKEN = 60_000
 
 
+def downloads_of_this_save(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's downloads are those of the save its report shows: the report comes
+    first, the downloads a moment later (a loaded machine makes the moment long)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).not_to_contain_text("正在生成新的下载文件", timeout=SAVE_TAKEN)
+    expect(page.locator("body")).not_to_contain_text("由较早的数据生成", timeout=SAVE_TAKEN)
+
+
 def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Served, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
@@ -343,6 +352,7 @@ def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Se
     edited = original.replace("行政诉讼审结: {value: 130,", "行政诉讼审结: {value: 131,")
     path.write_text(edited, encoding="utf-8")
     expect(report.locator("body")).to_contain_text("审结131件", timeout=SAVE_TAKEN)
+    downloads_of_this_save(page)
     expect(page.get_by_role("link", name="下载DOCX", exact=True)).to_be_visible()
 
     lines = edited.splitlines(keepends=True)
@@ -351,7 +361,7 @@ def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Se
     path.write_text("".join(lines), encoding="utf-8")
     alert = page.locator("#data-error")
     expect(alert).to_contain_text(f"{path}:{broken_line}:", timeout=SAVE_TAKEN)
-    expect(report.locator("body")).to_contain_text("审结131件")
+    expect(report.locator("body")).to_contain_text("审结131件", timeout=SAVE_TAKEN)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载DOCX", exact=True).click()
     good = tmp_path / "good" / "2024.yaml"
@@ -363,7 +373,7 @@ def test_saving_rerenders_and_a_broken_save_keeps_the_last_good(page, served: Se
 
     path.write_text(original, encoding="utf-8")
     expect(alert).to_have_count(0, timeout=SAVE_TAKEN)
-    expect(report.locator("body")).to_contain_text("审结130件")
+    expect(report.locator("body")).to_contain_text("审结130件", timeout=SAVE_TAKEN)
 
 
 # -- no English on the pages -------------------------------------------------------------------
@@ -840,10 +850,18 @@ def test_a_drafted_year_shows_the_collection_state(browser, tmp_path: Path, txt_
 
 
 def serve_command(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", *args], cwd=ROOT, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )
+    """The server as a terminal starts it. A suite started in the background by a shell without
+    job control (`make test &` in a script) has SIGINT ignored, and an ignored signal stays
+    ignored across exec, so the server would shrug off the Ctrl+C a test sends; a handled signal
+    is reset to the default at exec, so it is handled while the server starts."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", *args], cwd=ROOT, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_serve_on_a_busy_port_fails_at_once(tmp_path: Path) -> None:

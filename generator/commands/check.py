@@ -128,7 +128,7 @@ def check_loaded(path: Path, report: model.Report, document: doc.Document, previ
         *_last_year(path, report, document, values, previous),
         *(_menu_points(report, document, menu) if menu else ()),
     ]
-    findings = [f for f in findings if f.rule not in report.checks_off]
+    findings = [f for f in findings if f.rule not in report.checks_off and (f.rule, f.message) not in report.acknowledged]
     return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.location.line if f.location else 0))
 
 
@@ -278,8 +278,11 @@ def _recipients(report: model.Report) -> Iterator[Finding]:
     if formal is None or (formal.recipient and formal.cc):
         return
     recipients, cc = bodies.names(_kind(report), report.meta.region)
-    missing = [f"主送 recipient: {'，'.join(recipients)}：" for _ in (1,) if not formal.recipient and recipients]
-    missing += [f"抄送 cc: [{', '.join(cc)}]" for _ in (1,) if not formal.cc and cc]
+    missing: list[str] = []
+    if not formal.recipient and recipients:
+        missing.append(f"主送 recipient: {'，'.join(recipients)}：")
+    if not formal.cc and cc:
+        missing.append(f"抄送 cc: [{', '.join(cc)}]")
     if missing:
         offset = report.source.text.find("formal") if report.source else -1
         yield Finding(
@@ -291,7 +294,9 @@ def _recipients(report: model.Report) -> Iterator[Finding]:
 
 def _menu_points(report: model.Report, document: doc.Document, menu: Menu) -> Iterator[Finding]:
     """Each point of the menu whose keywords the report never uses: looked for in the sections
-    that cover the point's item, or in the whole text when no section covers it."""
+    that cover the point's item, or in the whole text when no section covers it. A menu item
+    the body's kind does not have is a mistake in the menu file (DataError, exit 2)."""
+    menu.require_items(_kind(report))
     blocks = list(_blocks(document))
     everything = "".join(text for _, text in blocks)
     for item, points in menu.items.items():

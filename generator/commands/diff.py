@@ -1,5 +1,7 @@
 """`diff`: this year's report against last year's, as a DOCX with Word tracked changes (审阅 →
-接受/拒绝) and an HTML view. The review page writes the same redline through `write_redline`."""
+接受/拒绝), a marked-up PDF (花脸稿: right wherever it opens, as some editors show generated
+tracked changes poorly) and an HTML view. The review page writes the same redline through
+`write_redline`."""
 from __future__ import annotations
 
 import datetime
@@ -30,13 +32,15 @@ def write_redline(old: Document, new: Document, profile: layout.Profile, path: P
 
 
 def diff(old: Document, new: Document, profile: layout.Profile, out_dir: Path, author: str, when: datetime.datetime) -> tuple[list[Path], list[Path]]:
-    """The redline DOCX and the HTML view, written into `out_dir`, and the outputs of another
-    version of the new year's data moved aside (generator/outputs.py)."""
-    from generator.writers import diff_html
+    """The redline DOCX, the marked-up PDF and the HTML view, written into `out_dir`, and the
+    outputs of another version of the new year's data moved aside (generator/outputs.py)."""
+    from generator.writers import changes, diff_html, pdf
 
+    pdf.check_engine()  # one line, before anything is written, where WeasyPrint cannot load
     name = stem(new)
     written = write_all({
         out_dir / f"{name}.docx": lambda path: write_redline(old, new, profile, path, author, when),
+        out_dir / f"{name}.pdf": lambda path: pdf.write(changes.marked(old, new), profile, path),
         out_dir / f"{name}.html": lambda path: path.write_text(diff_html.render(old, new), encoding="utf-8"),
     })
     return written, outputs.record(out_dir, written, new.data_version, new.year) if new.data_version else []

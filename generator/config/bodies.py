@@ -37,6 +37,11 @@ MAX_TEXT = 200  # characters of a label, a name or a keyword
 _DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
 
+def _spaced(where: str) -> str:
+    """A key path (政府部门.items) is followed by a space before Chinese; a name or phrase is not."""
+    return where + " " if any(c.isascii() for c in where) else where
+
+
 class ItemSpec(TypedDict):
     label: str  # the item in full, as the regulation or the province words it
     keywords: list[str]  # words by which a section title shows it reports this item
@@ -64,12 +69,8 @@ Kinds = dict[str, KindSpec]
 def load(folder: Path | None = None) -> Kinds:
     """The shipped kinds, extended by `folder`/bodies.yaml when there is one."""
     local = folder / LOCAL_NAME if folder is not None else None
-    return load_file(local) if local is not None and local.is_file() else _kinds(SHIPPED, {})
-
-
-def load_file(path: Path) -> Kinds:
-    """The shipped kinds extended by the file a user names."""
-    return _kinds(path, _kinds(SHIPPED, {}))
+    shipped = _kinds(SHIPPED, {})
+    return _kinds(local, shipped) if local is not None and local.is_file() else shipped
 
 
 def _kinds(path: Path, base: Kinds) -> Kinds:
@@ -124,41 +125,41 @@ class Reader:
 
     def mapping(self, node: Node, where: str, limit: int) -> list[tuple[Node, Node]]:
         if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{where} 应由“键: 值”组成，这里写的是{yamlsource.describe(node)}")
+            raise self.fail(node, f"{_spaced(where)}应由“键: 值”组成，这里写的是{yamlsource.describe(node)}")
         if len(node.value) > limit:
-            raise self.fail(node, f"{where} 有 {len(node.value)} 项，超过了 {limit} 项的上限；请检查文件是否选错")
+            raise self.fail(node, f"{_spaced(where)}有 {len(node.value)} 项，超过了 {limit} 项的上限；请检查文件是否选错")
         return list(node.value)
 
     def fields(self, node: Node, where: str, allowed: tuple[str, ...]) -> dict[str, Node]:
         found: dict[str, Node] = {}
         for key, value in self.mapping(node, where, len(allowed)):
-            name = self.text(key, f"{where} 的键")
+            name = self.text(key, f"{_spaced(where)}的键")
             if name not in allowed:
-                raise self.fail(key, f"{where} 中没有“{name}”这一项{did_you_mean(name, allowed)}；可以写的有：{'、'.join(allowed)}")
+                raise self.fail(key, f"{_spaced(where)}中没有“{name}”这一项{did_you_mean(name, allowed)}；可以写的有：{'、'.join(allowed)}")
             found[name] = value
         return found
 
     def text(self, node: Node, where: str) -> str:
         value = yamlsource.scalar_value(node) if isinstance(node, ScalarNode) else None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(node, f"{where} 应为一段文字，这里写的是{yamlsource.describe(node)}")
+            raise self.fail(node, f"{_spaced(where)}应为一段文字，这里写的是{yamlsource.describe(node)}")
         if len(value) > MAX_TEXT:
-            raise self.fail(node, f"{where} 超过 {MAX_TEXT} 个字，太长了；请写得简短些")
+            raise self.fail(node, f"{_spaced(where)}超过 {MAX_TEXT} 个字，太长了；请写得简短些")
         return value.strip()
 
     def texts(self, node: Node, where: str) -> list[str]:
         if isinstance(node, ScalarNode):
             return [self.text(node, where)]
         if not isinstance(node, SequenceNode):
-            raise self.fail(node, f"{where} 应为一个列表，例如 [行政执法, 三项制度]，这里写的是{yamlsource.describe(node)}")
+            raise self.fail(node, f"{_spaced(where)}应为一个列表，例如 [行政执法, 三项制度]，这里写的是{yamlsource.describe(node)}")
         if len(node.value) > MAX_WORDS:
-            raise self.fail(node, f"{where} 有 {len(node.value)} 项，超过了 {MAX_WORDS} 项的上限")
+            raise self.fail(node, f"{_spaced(where)}有 {len(node.value)} 项，超过了 {MAX_WORDS} 项的上限")
         return [self.text(item, where) for item in node.value]
 
     def item(self, node: Node, where: str, base: ItemSpec | None = None) -> ItemSpec:
         f = self.fields(node, where, ("label", "keywords", "severity"))
         if base is None and "label" not in f:
-            raise self.fail(node, f"{where} 缺少 label（这一事项的全文）")
+            raise self.fail(node, f"{_spaced(where)}缺少 label（这一事项的全文）")
         severity = self.text(f["severity"], f"{where}.severity") if "severity" in f else (base["severity"] if base else "error")
         if severity not in SEVERITIES:
             raise self.fail(f["severity"], f"{where}.severity 应为 error、warning 或 note 之一，这里写的是“{severity}”")
@@ -231,7 +232,7 @@ class _Reader(Reader):
             except ValueError:
                 pass
         if not valid:
-            raise self.fail(node, f"{where} 应写成“3月1日”的形式（次年的月、日），这里写的是“{text}”")
+            raise self.fail(node, f"{_spaced(where)}应写成“3月1日”的形式（次年的月、日），这里写的是“{text}”")
         return text
 
 
@@ -242,4 +243,4 @@ def _copy(kind: KindSpec) -> KindSpec:
     )
 
 
-__all__ = ["DEFAULT_KIND", "ItemSpec", "KindSpec", "Kinds", "Reader", "due", "load", "load_file", "names", "recognise"]
+__all__ = ["DEFAULT_KIND", "ItemSpec", "KindSpec", "Kinds", "Reader", "due", "load", "names", "recognise"]

@@ -19,7 +19,6 @@ from generator.chinese import CJK, normalize
 from generator.errors import DataError
 from generator.importer.formats import Paragraph, docx_paragraphs, html_paragraphs, pdf_paragraphs
 
-MAX_BYTES = 20 * 1024 * 1024
 MAX_CHARACTERS = 500_000  # a long report has 30,000
 MAX_LINE = 20_000  # a long paragraph has 2,000
 
@@ -46,7 +45,7 @@ _MORE_CHROME = re.compile(
 
 def read_lines(path: Path) -> tuple[list[Line], list[str]]:
     """The input's non-empty lines, cleaned; and the page lines left out (web chrome, page numbers)."""
-    raw = _bytes(path)
+    raw = incoming.read_bytes(path, "报告")
     chrome: list[str] = []
     kind = _kind(path, raw)
     if kind == "docx":
@@ -57,7 +56,7 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
         paragraphs, chrome = html_paragraphs(path, raw)
     else:
         paragraphs = [Paragraph(text, f"第{n}行") for n, text in enumerate(_decode(path, raw).splitlines(), 1)]
-    incoming.check_count(path, "paragraphs", len(paragraphs), "段落数")
+    incoming.check_count(path, "paragraphs", len(paragraphs), "报告有")
     _check_lengths(path, paragraphs)
     lines = []
     for paragraph in paragraphs:
@@ -68,10 +67,6 @@ def read_lines(path: Path) -> tuple[list[Line], list[str]]:
             text = "\t".join(_clean(cell) for cell in paragraph.text.strip().split("\t"))
             lines.append(Line(text, paragraph.where, paragraph.doubt))
     return lines, chrome
-
-
-def _bytes(path: Path) -> bytes:
-    return incoming.read_bytes(path, "报告", MAX_BYTES)
 
 
 def _kind(path: Path, raw: bytes) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.chinese import attachment_note, ends_sentence, normalize
+from generator.config import bodies
 from generator.config.bodies import DEFAULT_KIND
 from generator.errors import DataError
 from generator.importer.findings import Imported, Note, Repair
@@ -46,15 +47,6 @@ _LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}：\S{1,40}")  # 发稿单位：…
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ATTACHMENT_PAGE = re.compile(r"^附件\d*$")
 _LIST_ITEM = re.compile(r"^(\d+)[.．、](.+)$")
-_COVERS = (
-    ("第一责任人", ("第一责任人",)),
-    ("举措成效", ("举措", "成效", "主要做法", "工作开展情况", "主要工作")),
-    ("不足原因", ("不足", "存在的问题", "存在问题", "困难")),
-    ("下年安排", ("下一年度", "下年度", "工作计划", "打算", "下一步", "工作思路")),
-    ("其他情况", ("其他需要报告",)),
-)
-
-
 @dataclass
 class _Open:
     """A section still taking children, with the numbering counts resolve() will keep for it."""
@@ -66,6 +58,7 @@ class _Open:
 
 class _Importer:
     text: Templater  # set once the report year is known
+    items: dict[str, bodies.ItemSpec]  # set once the kind of body is known
 
     def __init__(self, path: Path, lines: list[Line], chrome: list[str], stated: Stated) -> None:
         self.path = path
@@ -84,6 +77,7 @@ class _Importer:
         who = identify(self.path, head, signature[0] if signature else "", self.stated)
         self.notes += who.notes
         self.text = Templater(who.year)
+        self.items = bodies.load()[who.body]["items"]  # what a top-level title may cover, by its keywords
         meta: dict[str, object] = {"year": who.year, "region": who.region, "issuer": who.issuer,
                                    "title": who.title if who.default_title else self._title_lines(who.title, who.issuer),
                                    **self._page(head)}
@@ -253,7 +247,7 @@ class _Importer:
             section["runin"] = True
         if runs_on:
             section["continue"] = True
-        covers = [key for key, words in _COVERS if any(w in title for w in words)] if top else []
+        covers = [key for key, item in self.items.items() if any(w in title for w in item["keywords"])] if top else []
         if top and f"{self.text.year + 1}年" in title and "下年安排" not in covers:
             covers.append("下年安排")
         if covers:

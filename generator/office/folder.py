@@ -1,7 +1,8 @@
 """The office folder: everything one office's server keeps, in one place that a backup copies.
 
     <office>/data/          the data files, a git repository (generator.office.repo)
-    <office>/office.db      accounts, sessions, failed logins, submissions, the audit log (SQLite)
+    <office>/office.db      accounts, sessions, failed logins, submissions, reviews uploaded and
+                            comments on the page, the audit log (SQLite)
     <office>/settings.json  names the server may be addressed by, deadlines, session length
 
 The database is opened anew by each request (SQLite connections stay in their thread) in WAL
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import advice
 from generator.errors import DataError
 
 ROLES = ("管理员", "经办人", "审核人", "填报员")
@@ -35,6 +37,12 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, address TEXT NOT NULL,
     action TEXT NOT NULL, detail TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY, year INTEGER NOT NULL, name TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL,
+    base TEXT NOT NULL, docx BLOB NOT NULL, plan TEXT NOT NULL, state TEXT NOT NULL,
+    decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY, year INTEGER NOT NULL, path TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -81,7 +89,7 @@ class Office:
 
     def require(self) -> Office:
         if not self.exists():
-            raise DataError(None, f"{self.root} 不是办公室文件夹（其中没有 office.db）：请先用 python -m generator users add 名字 --role 管理员 --office-dir {self.root} 建立第一个管理员")
+            raise DataError(None, f"{self.root} 不是办公室文件夹（其中没有 office.db）：请先用 {advice.command(f'users add 名字 --role 管理员 --office-dir {self.root}')} 建立第一个管理员")
         return self
 
     @contextlib.contextmanager

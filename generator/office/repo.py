@@ -73,13 +73,15 @@ def committed(data: Path, name: str, commit_id: str = "") -> bytes | None:
         return blob.data
 
 
-def commit_outside_changes(data: Path) -> None:
-    """Commit the <year>.yaml files that differ from the last commit, as made outside the server."""
+def commit_outside_changes(data: Path) -> tuple[str, list[int]]:
+    """Commit the <year>.yaml files that differ from the last commit, as made outside the server;
+    the commit ("" if none was needed) and the years it changed."""
     from generator.chinese import years_in
 
-    changed = [path.name for path in years_in(data).values() if committed(data, path.name) != path.read_bytes()]
-    if changed:
-        commit(data, changed, f"收录服务器之外的改动：{'、'.join(changed)}", OUTSIDE)
+    changed = {year: path.name for year, path in years_in(data).items() if committed(data, path.name) != path.read_bytes()}
+    if not changed:
+        return "", []
+    return commit(data, list(changed.values()), f"收录服务器之外的改动：{'、'.join(changed.values())}", OUTSIDE), list(changed)
 
 
 def log(data: Path, name: str, limit: int = 500) -> list[Change]:
@@ -90,6 +92,21 @@ def log(data: Path, name: str, limit: int = 500) -> list[Change]:
         except KeyError:
             return []
         return [_change(entry.commit) for entry in repository.get_walker(paths=[name.encode()], max_entries=limit)]
+
+
+def last_changes(data: Path, name: str, first: int, last: int) -> list[Change]:
+    """The commits that last changed lines `first` to `last` (1-based) of the file as committed
+    now, newest first: who wrote what a paragraph says today (git blame)."""
+    from dulwich.annotate import annotate_lines
+
+    with Repo(str(data)) as repository:
+        try:
+            head = repository.head()
+        except KeyError:
+            return []
+        lines = annotate_lines(repository.object_store, head, name.encode())
+        commits = {entry[0][0].id: entry[0][0] for entry in lines[first - 1:last]}
+        return sorted((_change(commit) for commit in commits.values()), key=lambda change: change.time, reverse=True)
 
 
 def root_of(path: Path) -> Path:

@@ -6,6 +6,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from generator import advice
 from generator.errors import DataError
 from generator.office import accounts, repo
 from generator.office.folder import Office
@@ -25,7 +26,7 @@ def add_user(office: Office, name: str, role: str, unit: str, password_from_stdi
     """An account; the office folder is made with the first, which must be an administrator."""
     accounts.check_account(name, role, unit)
     if (not office.exists() or not accounts.listed(office)) and role != "管理员":
-        raise DataError(None, "第一个账号应为管理员：python -m generator users add 名字 --role 管理员")
+        raise DataError(None, f"第一个账号应为管理员：{advice.command('users add 名字 --role 管理员')}")
     password = read_password(password_from_stdin)
     office.prepare()
     return accounts.add(office, name, role, unit, password)

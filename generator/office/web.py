@@ -38,7 +38,7 @@ COOKIE = "fazhi_office"
 BODY_CAP = 64 * 1024  # bytes: the largest JSON request is a figure with its note
 UPLOAD_CAP = 20 * 1024 * 1024  # bytes: a returned XLSX form or a reviewed DOCX
 TEMPLATES = templates_dir() / "office"
-STATIC = {"office.js": "text/javascript; charset=utf-8", "office.css": "text/css; charset=utf-8"}
+STATIC = {"office.js": "text/javascript; charset=utf-8", "editor.js": "text/javascript; charset=utf-8", "office.css": "text/css; charset=utf-8"}
 _HEADERS = {
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
@@ -96,6 +96,13 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         return _page("board.html.j2", session=found, year=year, board=years.board(year), figures=years.figures(year, found.user),
                      history=years.history(year)[:50], downloads=DOWNLOADS, findings=years.findings(year))
 
+    def report_page(request: Request, body: Body) -> Response:
+        found, year = current(request), request.path_params["year"]
+        if found.user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能看报告正文")
+        years.path(year)
+        return _page("report.html.j2", session=found, year=year)
+
     def static(request: Request, body: Body) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
@@ -136,7 +143,63 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
 
     def history(request: Request, body: Body) -> Response:
         current(request)
-        return JSONResponse({"history": [change.as_dict() for change in years.history(request.path_params["year"])]})
+        changes = years.history(request.path_params["year"], request.query_params.get("path", ""))
+        return JSONResponse({"history": [change.as_dict() for change in changes]})
+
+    def texts(request: Request, body: Body) -> Response:
+        return JSONResponse(years.texts(request.path_params["year"], current(request).user))
+
+    def add_text(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        said = {key: _text(body.get(key)) for key in ("after", "text", "version", "title")}
+        return JSONResponse(years.add_text(year, said["after"], said["text"], said["version"], found.user, said["title"]))
+
+    def one_text(request: Request, body: Body) -> Response:
+        found, year, where = changing(request), request.path_params["year"], request.path_params["path"]
+        version = _text(body.get("version"))
+        if request.method == "PUT":
+            return JSONResponse(years.set_text(year, where, _text(body.get("text")), version, found.user))
+        return JSONResponse(years.delete_text(year, where, version, found.user))
+
+    def make_figure(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        said = {key: _text(body.get(key)) for key in ("path", "typed", "name", "label", "version")}
+        return JSONResponse(years.make_figure(year, said["path"], said["typed"], said["name"], said["label"], said["version"], found.user))
+
+    def move_text(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        step = body.get("step")
+        if step not in (-1, 1):
+            raise Refused(422, "step 应为 -1（上移）或 1（下移）")
+        return JSONResponse(years.move_text(year, _text(body.get("path")), step, _text(body.get("version")), found.user))
+
+    def comment(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse(years.comment(year, _text(body.get("path")), _text(body.get("text")), found.user, address(request)))
+
+    def acknowledge(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        rule, message, reason = (_text(body.get(key)) for key in ("rule", "message", "reason"))
+        return JSONResponse(years.acknowledge(year, rule, message, reason, found.user))
+
+    def restore(request: Request, body: Body) -> Response:
+        found, year = changing(request), request.path_params["year"]
+        return JSONResponse(years.restore(year, _text(body.get("commit")), found.user))
+
+    def reviews(request: Request, body: Body) -> Response:
+        year = request.path_params["year"]
+        if request.method == "POST":
+            return JSONResponse(years.upload_review(year, body["name"], body["content"], changing(request).user, address(request)))
+        return JSONResponse({"reviews": years.reviews(year, current(request).user)})
+
+    def decide_review(request: Request, body: Body) -> Response:
+        found, year, step = changing(request), request.path_params["year"], request.path_params["step"]
+        if step not in ("accept", "decline"):
+            raise HTTPException(404)
+        chosen = body.get("edits")
+        if chosen is not None and (not isinstance(chosen, list) or not all(isinstance(n, int) for n in chosen)):
+            raise Refused(422, "edits 应为修改方案中各处修改的编号列表，例如 [1, 3]")
+        return JSONResponse(years.decide_review(year, request.path_params["id"], step == "accept", found.user, address(request), chosen))
 
     def board(request: Request, body: Body) -> Response:
         if current(request).user.role not in ("经办人", "审核人"):
@@ -200,6 +263,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
     routes = [
         Route("/", _run(home)),
         Route("/years/{year:int}", _run(year_page)),
+        Route("/years/{year:int}/report", _run(report_page)),
         Route("/static/{name}", _run(static)),
         Route("/api/login", _run(login), methods=["POST"]),
         Route("/api/logout", _run(logout), methods=["POST"]),
@@ -208,6 +272,17 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/figures", _run(figures)),
         Route("/api/years/{year:int}/figures/{name}", _run(put_figure), methods=["PUT"]),
         Route("/api/years/{year:int}/history", _run(history)),
+        Route("/api/years/{year:int}/texts", _run(texts)),
+        Route("/api/years/{year:int}/texts", _run(add_text), methods=["POST"]),
+        Route("/api/years/{year:int}/texts/{path:path}", _run(one_text), methods=["PUT", "DELETE"]),
+        Route("/api/years/{year:int}/move", _run(move_text), methods=["POST"]),
+        Route("/api/years/{year:int}/new-figure", _run(make_figure), methods=["POST"]),
+        Route("/api/years/{year:int}/comments", _run(comment), methods=["POST"]),
+        Route("/api/years/{year:int}/restore", _run(restore), methods=["POST"]),
+        Route("/api/years/{year:int}/acknowledge", _run(acknowledge), methods=["POST"]),
+        Route("/api/years/{year:int}/reviews", _run(reviews), methods=["GET"]),
+        Route("/api/years/{year:int}/reviews", _run(reviews, upload=True), methods=["POST"]),
+        Route("/api/years/{year:int}/reviews/{id:int}/{step}", _run(decide_review), methods=["POST"]),
         Route("/api/years/{year:int}/board", _run(board)),
         Route("/api/years/{year:int}/units/{unit}/{step}", _run(unit_step), methods=["POST"]),
         Route("/api/years/{year:int}/report/{step}", _run(report_step), methods=["POST"]),

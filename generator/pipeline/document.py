@@ -16,6 +16,7 @@ class Span:
 
     text: str
     role: str = ""
+    change: str = ""  # "inserted" or "deleted" in a marked-up copy (diff's 花脸稿), else ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Heading:
     text: str
     location: Location | None = None
     covers: frozenset[str] = frozenset()  # regulation items of the enclosing sections
+    marks: tuple[Span, ...] = ()  # in a marked-up copy: the full text with its changes marked
 
     @property
     def full_text(self) -> str:
@@ -52,6 +54,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     location: Location | None = None
+    change: str = ""  # in a marked-up copy: "inserted" or "deleted" when the table changed
 
 
 Block = Heading | Paragraph | Table

@@ -239,15 +239,23 @@ class _Reader:
         attachments = tuple(
             self.attachment(item) for item in self.sequence(fields["attachments"], "attachments")
         ) if "attachments" in fields else ()
-        checks_off = self.checks_off(fields["checks"]) if "checks" in fields else {}
-        return Report(meta, figures, body, attachments, checks_off, self.source)
+        checks = self.mapping(fields["checks"], "checks", (), ("off", "acknowledged")) if "checks" in fields else {}
+        checks_off = self.checks_off(checks["off"]) if "off" in checks else {}
+        acknowledged = self.acknowledged(checks["acknowledged"]) if "acknowledged" in checks else {}
+        return Report(meta, figures, body, attachments, checks_off, self.source, acknowledged)
 
-    def checks_off(self, node: Node) -> dict[str, str]:
-        f = self.mapping(node, "checks", ("off",), ())
-        off = f["off"]
+    def checks_off(self, off: Node) -> dict[str, str]:
         if not isinstance(off, MappingNode):
             raise self.not_a_mapping(off, "checks.off 应为若干“规则: 关闭的理由”行，例如 figure-unused: 附表引用")
         return {self.plain(rule, "规则名称"): self.plain(reason, f"关闭 {rule.value} 的理由") for rule, reason in off.value}
+
+    def acknowledged(self, node: Node) -> dict[tuple[str, str], str]:
+        """Single findings of `check` found to be right, each with why: `check` no longer lists them."""
+        found = {}
+        for n, entry in enumerate(self.sequence(node, "checks.acknowledged"), 1):
+            f = self.mapping(entry, f"checks.acknowledged 第 {n} 项", ("rule", "message", "reason"), ())
+            found[(self.plain(f["rule"], "规则名称"), self.plain(f["message"], "检查结果"))] = self.plain(f["reason"], "确认无误的理由")
+        return found
 
     def meta(self, node: Node) -> Meta:
         f = self.mapping(

@@ -183,6 +183,8 @@ class Report:
     attachments: tuple[Attachment, ...] = ()
     checks_off: dict[str, str] = field(default_factory=dict)  # check rule id → the reason it is off
     source: Source | None = field(default=None, compare=False)
+    # (rule id, the finding's message) → why it was found to be right (`checks: acknowledged:`)
+    acknowledged: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def all_blocks(self) -> Iterator[Block]:
         """The body's blocks, then each attachment's, sections before their bodies."""

@@ -80,6 +80,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const {status, data} = await api("POST", `/api/years/${draft.dataset.year}/draft`, {});
     if (status === 200) { location.href = `/years/${draft.dataset.year}`; } else { say(data.error); }
   });
+  for (const button of document.querySelectorAll("button.restore")) button.addEventListener("click", () => {
+    step(`/api/years/${button.dataset.year}/restore`, {commit: button.dataset.commit});
+  });
   for (const button of document.querySelectorAll("button.report")) button.addEventListener("click", () => {
     const reason = button.parentElement.querySelector("input.reason");
     step(`/api/years/${button.dataset.year}/report/${button.dataset.step}`, {reason: reason ? reason.value : ""});

@@ -25,12 +25,12 @@ from generator.errors import DataError
 from generator.pipeline import yamlsource
 from generator.pipeline.loader import load
 from generator.pipeline.resolve import resolve
+from generator.pipeline.yamledit import apply
 
 from . import reviewed as rv
 from .expected import Block, Builder
 from .plan import Planner, Problem, key, shorten
 from .verify import verify
-from .yamledit import apply
 
 # Paragraph styles only the formal edition (版头, 版记) uses, by the names the DOCX writer gives them.
 FORMAL_STYLES = frozenset({"份号", "密级和紧急程度", "发文机关标志", "发文字号", "红色分隔线", "版记", "版记分隔线"})

@@ -21,8 +21,7 @@ from generator.pipeline import model
 from generator.pipeline.figures import PLACEHOLDER_END, PLACEHOLDER_START, format_number
 from generator.pipeline.numbering import enumeration_label
 from generator.pipeline.resolve import Resolver
-
-from .yamledit import fields
+from generator.pipeline.yamledit import fields
 
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
 _FIGURE_REFERENCE = re.compile(r"\s*([^\W\d]\w*)\s*(\.\s*number\s*)?")
@@ -184,7 +183,9 @@ class Builder:
         signature = self.report.meta.signature
         if signature is not None:
             parts = fields(meta["signature"][1])
-            self.add(Block("issuer", (self.segment(signature.issuer, parts["issuer"][1]),)))
+            issuers = parts["issuer"][1]  # one 署名, or a joint issuance's list: a line each (web edition)
+            for issuer, node in zip((signature.issuer, *signature.joint), issuers.value if isinstance(issuers, SequenceNode) else (issuers,)):
+                self.add(Block("issuer", (self.segment(issuer, node),)))
             self.add(Block("date", (Segment(self.document.signature_date, "fixed"),), date_node=parts["date"][1]))  # type: ignore[arg-type]
         if "attachments" in top:
             for attachment, rendered, node in zip(self.report.attachments, self.document.attachments, top["attachments"][1].value):
@@ -192,7 +193,9 @@ class Builder:
                 self.add(Block("attachment-label", (Segment(rendered.label, "fixed"),)))
                 key, value = parts.get("body", (None, None))
                 listed = ListRef(value if isinstance(value, SequenceNode) else None, key, node)  # type: ignore[arg-type]
-                self.add(Block("attachment-title", (self.segment(attachment.title, parts["title"][1]),), body=listed))
+                title = parts["title"][1]  # one paragraph, in one line or as the data breaks it
+                lines = zip(attachment.title_lines, title.value if isinstance(title, SequenceNode) else (title,))
+                self.add(Block("attachment-title", tuple(self.segment(line, node) for line, node in lines), body=listed))
                 self.body(attachment.body, listed, (), iter(rendered.body))
         return self.blocks
 

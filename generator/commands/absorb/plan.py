@@ -17,13 +17,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.chinese import normalize
 from generator.pipeline.model import NUMBERING_STYLES, Report
 from generator.pipeline.numbering import chinese_numeral
+from generator.pipeline.yamledit import ListEdits as _ListEdits
+from generator.pipeline.yamledit import Span, column, content_end, delete_key, fields, new_key, scalar
 from generator.writers.changes import align
 
 from . import reviewed as rv
 from .expected import Block, Entry, Expression, ListRef, ParagraphRef, SectionRef, Segment, TextRef
 from .textedit import HEADING_LABEL, Change, apply, opcodes, split
-from .yamledit import ListEdits as _ListEdits
-from .yamledit import Span, column, content_end, delete_key, fields, new_key, scalar
 
 _ITEM_LABEL_IN_TEXT = re.compile(r"(?<![^，；。：！？、\n])[一二三四五六七八九十]+是")
 _SENTENCE_END = re.compile(r"[。？！：；…]+")
@@ -34,6 +34,9 @@ _STYLE_OF_LABEL = (
     (re.compile(r"\d+[.．](?!\d)"), "1."),
     (re.compile(r"（\d+）"), "（1）"),
 )
+
+
+PAIRING_WINDOW = 30  # new paragraphs an edited one is looked for among: a hostile review costs seconds, not minutes
 
 
 def strip_label(text: str) -> str:
@@ -108,7 +111,8 @@ class _New:
             return f"- {scalar(self.text)}\n"
         if self.kind == "table":
             rows = "".join(f"      - [{', '.join(scalar(c, flow=True) for c in row)}]\n" for row in self.rows[1:])
-            out = f"- table:\n    header: [{', '.join(scalar(c, flow=True) for c in self.rows[0])}]\n    rows:\n{rows}"
+            header = f"- table:\n    header: [{', '.join(scalar(c, flow=True) for c in self.rows[0])}]\n"
+            out = header + (f"    rows:\n{rows}" if rows else "    rows: []\n")  # a header row only: a table still to be filled
             return out + (f"  caption: {scalar(self.caption)}\n" if self.caption else "")
         out = f"- section: {scalar(self.text)}\n"
         out += f"  numbering: {scalar(self.numbering)}\n" if self.numbering else ""
@@ -160,7 +164,7 @@ class Planner:
     def align(self) -> list[tuple[int | None, int | None]]:
         old_keys = [key(b.text, b.kind == "table") for b in self.old]
         new_keys = [key(b.text, b.is_table) for b in self.new]
-        self.pairs = list(align(old_keys, new_keys))
+        self.pairs = list(align(old_keys, new_keys, window=PAIRING_WINDOW))
         return self.pairs
 
     def run(self) -> None:

@@ -23,6 +23,7 @@ from generator.ooxml import COMMENTS_REL, MC_NS, REL_NS, w
 # accepted), field codes, text boxes and drawings, alternative content.
 _SKIP = {w(t) for t in ("pPr", "rPr", "del", "moveFrom", "delText", "instrText", "delInstrText", "txbxContent", "drawing", "pict", "object", "sdtPr", "fldData")}
 _SKIP.add(f"{{{MC_NS}}}AlternateContent")
+_ANCHOR_CHARS = 200
 _CHARACTERS = {w("t"): "", w("tab"): "\t", w("noBreakHyphen"): "-"}  # w:t: its text
 _REVISIONS = (w("ins"), w("del"), w("moveFrom"), w("moveTo"))
 # A paragraph whose mark is deleted (the change accepted) or hidden (Word's style separator, how
@@ -88,17 +89,17 @@ def read(path: Path) -> Reviewed:
     if body is None:
         raise DataError(None, f"{path}：文档中没有正文")
     revisions = _count_revisions(body)
-    incoming.check_count(path, "revisions", revisions, "修订")
+    incoming.check_count(path, "revisions", revisions, "审阅稿中有")
     reader = _Reader(styles)
     reader.blocks_of(body)
-    incoming.check_count(path, "paragraphs", len(reader.blocks), "段落和表格")
+    incoming.check_count(path, "paragraphs", len(reader.blocks), "审阅稿有")
     if reader.hidden:
         number, text = reader.hidden[0]
         raise DataError(None, f"{path}：第{number}段有在 Word 中隐藏的文字“{_shown(text)}”{f'等 {len(reader.hidden)} 处' if len(reader.hidden) > 1 else ''}，"
                               "审阅时看不到，不能写回；请在 Word/WPS 中全选正文，打开“字体”，取消勾选“隐藏”（并检查字号为 0 的文字），"
                               "确认这些文字应当保留或删除后保存，再试")
     comments = tuple(_comments(comments_xml, reader.anchors)) if comments_xml is not None else ()
-    incoming.check_count(path, "comments", len(comments), "批注")
+    incoming.check_count(path, "comments", len(comments), "审阅稿中有")
     return Reviewed(path, tuple(reader.blocks), comments, revisions, frozenset(reader.styles_used))
 
 
@@ -198,7 +199,7 @@ class _Reader:
     def __init__(self, styles: _Styles) -> None:
         self.styles = styles
         self.blocks: list[Block] = []
-        self.carry = ""  # text of paragraphs whose mark was deleted: it runs on into the next
+        self.carry: list[str] = []  # text of paragraphs whose mark was deleted: it runs on into the next
         self.anchors: dict[str, tuple[int, str]] = {}  # comment id → (block index, anchored text)
         self.pending_anchors: dict[str, str] = {}
         self.styles_used: set[str] = set()
@@ -216,9 +217,10 @@ class _Reader:
 
     def flush(self) -> None:
         """A paragraph run on into something that is not a paragraph stands on its own."""
-        if clean(self.carry):
-            self.add(Block(0, clean(self.carry)))
-        self.carry = ""
+        carried = clean("".join(self.carry))
+        if carried:
+            self.add(Block(0, carried))
+        self.carry = []
 
     def paragraph(self, element: etree._Element) -> None:
         text, anchors, hidden = paragraph_text(element)
@@ -226,10 +228,10 @@ class _Reader:
             self.hidden.append((len(self.blocks) + 1, hidden))
         mark = element.find(f"{w('pPr')}/{w('rPr')}")
         if mark is not None and any(mark.find(w(tag)) is not None for tag in _JOINING_MARKS):
-            self.carry += text
+            self.carry.append(text)
             self.pending_anchors.update(anchors)
             return
-        text, self.carry = self.carry + text, ""
+        text, self.carry = "".join([*self.carry, text]), []
         anchors = {**self.pending_anchors, **anchors}
         self.pending_anchors = {}
         properties = element.find(w("pPr"))
@@ -310,9 +312,11 @@ def paragraph_text(element: etree._Element) -> tuple[str, dict[str, str], str]:
 
     walk(element)
     text = "".join(parts)
-    anchors = {cid: text[start:ends.get(cid, len(text))] for cid, start in starts.items()}
+    # each anchor is kept short (it is only shown, shortened): thousands of ranges left open to
+    # the paragraph's end must not each copy the paragraph
+    anchors = {cid: text[start:min(ends.get(cid, len(text)), start + _ANCHOR_CHARS)] for cid, start in starts.items()}
     for cid, end in ends.items():
-        anchors.setdefault(cid, text[:end])
+        anchors.setdefault(cid, text[max(0, end - _ANCHOR_CHARS):end])
     return text, anchors, "".join(hidden)
 
 

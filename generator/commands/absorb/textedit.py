@@ -196,8 +196,12 @@ def apply(ref: TextRef, edits: list[tuple[int, int, str]]) -> Change:
     for start, end, new in _regions(ref, sorted(edits)):
         inside = [e for e in atoms.expressions if start <= e.output[0] and e.output[1] <= end and e.output[0] < e.output[1]]
         if len(inside) == 1 and inside[0].output == (start, end) and not inside[0].pattern.fullmatch(new):
-            _unreadable(change, inside[0], new)  # the reviewer rewrote what the expression shows, nothing around it
-            continue
+            # the reviewer rewrote what the expression shows, nothing around it: read it as merge
+            # reads a cell (１，０２０件 is 1020件), or say why it is no value
+            if not inside[0].pattern.fullmatch(read := _as_merge_reads(new)):
+                _unreadable(change, inside[0], new)
+                continue
+            new = read
         pieces = []
         at = 0
         for expression in inside:
@@ -225,11 +229,20 @@ def apply(ref: TextRef, edits: list[tuple[int, int, str]]) -> Change:
     return change
 
 
-_DIGITS = re.compile(r"(?<![\d.．])\d+")  # \d: any script's digits, full-width ones too
+# \d: any script's digits, full-width ones too
+_GROUPED = re.compile(r"(?<![\d.．])\d{1,3}(?:[,，]\d{3})+(?!\d|,\d)")
+_DIGITS = re.compile(r"(?<![\d.．])\d+")
+
+
+def _as_merge_reads(text: str) -> str:
+    """Full-width characters folded (NFKC) and thousands separators dropped: １，０２０ → 1020."""
+    return plain_numbers(unicodedata.normalize("NFKC", text))
 
 
 def plain_numbers(text: str) -> str:
-    """Each number's digits as ASCII, without leading zeros (the fraction's digits are kept)."""
+    """Each number as merge reads a cell: thousands separators dropped, its digits ASCII, no
+    leading zeros (a fraction's digits are kept): １，０２０ and 01020 → 1020."""
+    text = _GROUPED.sub(lambda m: re.sub("[,，]", "", m.group()), text)
     return _DIGITS.sub(lambda m: "".join(str(unicodedata.decimal(c)) for c in m.group()).lstrip("0") or "0", text)
 
 

@@ -19,7 +19,7 @@ from generator.writers.changes import align
 
 from . import reviewed as rv
 from .expected import Block, Builder, Expression
-from .plan import Planner, Problem, comparable, describe, key
+from .plan import PAIRING_WINDOW, Planner, Problem, comparable, describe, key
 from .textedit import opcodes, plain_numbers
 
 
@@ -39,7 +39,7 @@ def verify(text: str, data: Path, review: rv.Reviewed, planner: Planner) -> tupl
     notes: list[str] = []
     new_keys = [key(b.text, b.kind == "table") for b in blocks]
     review_keys = [key(b.text, b.is_table) for b in review.blocks]
-    for n, j in align(new_keys, review_keys):
+    for n, j in align(new_keys, review_keys, window=PAIRING_WINDOW):
         if j is None:
             assert n is not None
             problems.append(Problem(None, f"写回后，数据会多生成一段“{blocks[n].text[:24]}”，审阅稿中没有"))

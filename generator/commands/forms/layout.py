@@ -241,7 +241,7 @@ def read(path: Path) -> Returned:
     raise DataError(None, f"{path}：找不到表头含“{VALUE}”的工作表，无法读取填报的数字")
 
 
-MAX_FORM_BYTES = 5 * 1024 * 1024  # a form is about 10 KB
+MAX_FORM_BYTES = 5 * 1024 * 1024  # a form is about 8 KB
 MAX_COLUMNS = 30  # a form has 7; a moved column stays within this
 _HEADER_ROWS = 30
 
@@ -266,7 +266,7 @@ def _rows(path: Path, sheet: Any) -> list[tuple[_Cell, ...]]:
     rows = [tuple(_Cell(cell.value, str(getattr(cell, "number_format", "") or "")) for cell in row)
             for row in sheet.iter_rows(min_row=1, max_row=last + 1, min_col=1, max_col=MAX_COLUMNS)]
     if len(rows) > last and any(cell.value is not None for cell in rows[last]):
-        incoming.check_count(path, "rows", len(rows), f"工作表“{sheet.title}”的行数")
+        incoming.check_count(path, "rows", len(rows), f"工作表“{sheet.title}”至少有")
     return rows[:last]
 
 

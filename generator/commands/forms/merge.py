@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode
 
 from generator import incoming
 from generator.atomic import write_all
@@ -30,7 +30,7 @@ from generator.chinese import did_you_mean
 from generator.commands.forms import layout, text_table
 from generator.commands.forms.units import collection_state, is_percent
 from generator.errors import DataError, Location
-from generator.pipeline import yamlsource
+from generator.pipeline import yamledit, yamlsource
 from generator.pipeline.figures import compute, evaluate, format_number
 from generator.pipeline.loader import load
 from generator.pipeline.model import Figure, Report
@@ -412,27 +412,10 @@ def _edited(path: Path, report: Report, given: dict[str, Given]) -> tuple[str, l
         figure, node, new = report.figures[name], nodes[name], _plain(item.value)
         if figure.value is not None and Decimal(repr(figure.value)) == item.value:
             continue
-        edits.append(_edit(node, new, "\r\n" if "\r\n" in source.text else "\n"))
+        edits.append(yamledit.figure_value(node, new, "\r\n" if "\r\n" in source.text else "\n"))
         unit = "%" if is_percent(figure) else figure.unit
         changes.append(Change(name, source.location_of(node.start_mark.index).line, figure.value, new, unit, item))
-    text = source.text
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return text, sorted(changes, key=lambda change: change.line)
-
-
-def _edit(node: Node, new: str, newline: str) -> tuple[int, int, str]:
-    """Replace a stated value, or add `value:` before a placeholder's first key
-    (`{last_year: 217, …}` → `{value: 230, last_year: 217, …}`)."""
-    if isinstance(node, ScalarNode):  # shorthand: 审结: 130
-        return node.start_mark.index, node.end_mark.index, new
-    assert isinstance(node, MappingNode)
-    for key, value in node.value:
-        if key.value == "value":
-            return value.start_mark.index, value.end_mark.index, new
-    first = node.value[0][0].start_mark
-    separator = ", " if node.flow_style else newline + " " * first.column
-    return first.index, first.index, f"value: {new}{separator}"
+    return yamledit.apply(source.text, edits), sorted(changes, key=lambda change: change.line)
 
 
 def _write_checked(temp: Path, data: Path, text: str, encoding: str) -> None:

@@ -141,12 +141,13 @@ def _drop_template_leftovers(package: DocxDocument) -> None:
 
     Its stylesWithEffects part no longer matches styles.xml (validators flag the file), its
     thumbnail shows a blank page in file browsers, its custom XML is an empty APA bibliography,
-    and app.xml says "Microsoft Macintosh Word" with a page count of 1. Parts no relationship
-    reaches are not saved.
+    its numbering part defines bullet lists nothing uses in a font named for Latin text only
+    (Word writes the part anew when a user starts a list), and app.xml says "Microsoft Macintosh
+    Word" with a page count of 1. Parts no relationship reaches are not saved.
     """
     for rels in (package.part.rels, package.part.package.rels):
         for rId, rel in list(rels.items()):
-            if rel.reltype in (_STYLES_WITH_EFFECTS, RT.THUMBNAIL, RT.CUSTOM_XML):
+            if rel.reltype in (_STYLES_WITH_EFFECTS, RT.THUMBNAIL, RT.CUSTOM_XML, RT.NUMBERING):
                 rels.pop(rId)
     _replace_blob(package.part.package.part_related_by(RT.EXTENDED_PROPERTIES), oxml.extended_properties(APPLICATION))
 

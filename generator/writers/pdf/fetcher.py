@@ -19,7 +19,7 @@ from generator.resources import fonts_dir, templates_dir
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
-MAX_BYTES = 64 * 1024 * 1024  # the largest CJK font file is about 20 MB
+MAX_BYTES = 64 * 1024 * 1024  # the Fandol fonts are 6 to 8 MB; a CJK collection (.ttc) some 30 MB
 
 
 def allowed(url: str) -> Path | None:

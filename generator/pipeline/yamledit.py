@@ -1,7 +1,9 @@
 """Edits to a data file's text at the offsets of its YAML nodes, so that everything the edits do
 not touch (comments, order, quoting, blank lines) stays exactly as the user wrote it.
 
-Each edit is a (start, end, replacement) span of the file's text; `apply` makes them all at once.
+The one place such edits are made: absorb (a reviewed DOCX), merge (returned forms) and the
+office page (a text typed in the browser) all turn their changes into spans here. Each edit is a
+(start, end, replacement) span of the file's text; `apply` makes them all at once.
 """
 from __future__ import annotations
 
@@ -38,6 +40,26 @@ def _plain_safe(text: str, flow: bool) -> bool:
         return yaml.safe_load(f"k: {text}") == {"k": text}
     except yaml.YAMLError:
         return False
+
+
+def replace_scalar(text: str, node: ScalarNode, new: str, flow: bool = False) -> Span:
+    """A string scalar replaced by `new`, in the quoting the user wrote it in where that still
+    reads back as `new` (see `scalar`)."""
+    return node.start_mark.index, content_end(text, node), scalar(new, flow, node.style)
+
+
+def figure_value(node: Node, new: str, newline: str) -> Span:
+    """A figure's stated value replaced, or `value:` added before a placeholder's first key
+    (`{last_year: 217, …}` → `{value: 230, last_year: 217, …}`)."""
+    if isinstance(node, ScalarNode):  # shorthand: 审结: 130
+        return node.start_mark.index, node.end_mark.index, new
+    assert isinstance(node, MappingNode)
+    for key, value in node.value:
+        if key.value == "value":
+            return value.start_mark.index, value.end_mark.index, new
+    first = node.value[0][0].start_mark
+    separator = ", " if node.flow_style else newline + " " * first.column
+    return first.index, first.index, f"value: {new}{separator}"
 
 
 def line_start(text: str, offset: int) -> int:
