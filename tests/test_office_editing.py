@@ -4,6 +4,7 @@ a 填报员 or an undefined name is refused and writes nothing; a reviewed DOCX 
 plan that the clerk accepts as one commit; the approval is withdrawn by a later change."""
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import tempfile
@@ -497,3 +498,33 @@ def test_every_new_change_needs_the_csrf_token(served: Served) -> None:
         status, body, _ = li.call(method, path, {}, token=False)
         assert (status, body["error"]) == (403, "请求缺少有效的防伪令牌（X-CSRF-Token），已拒绝；请刷新页面后重试"), path
     assert data_bytes(served) == before
+
+
+def multipart(client: Client, path: str, parts: list[tuple[str, str, bytes]]) -> tuple[int, dict]:
+    """POST a multipart/form-data body, as a form's file field or curl -F sends it."""
+    boundary = "----fazhi-test-boundary"
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+        f"Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n\r\n".encode() + content + b"\r\n"
+        for field, name, content in parts
+    ) + f"--{boundary}--\r\n".encode()
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers={"cookie": client.cookie, "x-csrf-token": client.csrf,
+                                                              "content-type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_a_review_is_uploaded_as_a_multipart_form_too(served: Served) -> None:
+    chen = served.client("chen")
+    content = reviewed_docx(chen, "全年共办结行政复议案件230件，审结行政诉讼案件140件。")
+    status, review = multipart(chen, "/api/years/2025/reviews", [("file", "审阅稿.docx", content)])
+    assert status == 200, review
+    assert review["state"] == "待处理" and len(review["plan"]["changes"]) == 1
+    status, body, _ = served.client("li").call("POST", f"/api/years/2025/reviews/{review['id']}/accept", {})
+    assert status == 200 and repo.log(served.office.data, "2025.yaml")[0].message.startswith("采纳审阅稿 审阅稿.docx（chen 上传）")
+    status, refused = multipart(chen, "/api/years/2025/reviews", [("a", "一.docx", content), ("b", "二.docx", content)])
+    assert (status, refused["error"]) == (400, "上传的表单中应有且只有一个文件")
