@@ -146,7 +146,7 @@ serve: setup
 	@$(TOOL) serve$(if $(HOST), --host $(HOST))$(if $(PORT), --port $(PORT)) || $(STOP)
 
 bench: setup
-	$(PY) benchmarks/bench.py
+	@$(PY) benchmarks/bench.py
 
 clean:
 	rm -rf out/

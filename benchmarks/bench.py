@@ -30,7 +30,7 @@ DATA = ROOT / "tests" / "fixtures" / "2024.yaml"  # the test fixture, never the 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "7"))  # more than RUNS: the ratio is the headline
 BATCH = int(os.environ.get("BENCH_BATCH", "50"))
-MANY = int(os.environ.get("BENCH_MANY", "10"))  # reports of one `build` run against a process each
+MANY = int(os.environ.get("BENCH_MANY", "20"))  # reports of one `build` run (a city's counties and districts) against a process each
 sys.path.insert(0, str(ROOT))
 
 import typst_peer  # noqa: E402  (benchmarks/, beside this file)
