@@ -528,3 +528,37 @@ def test_a_review_is_uploaded_as_a_multipart_form_too(served: Served) -> None:
     assert status == 200 and repo.log(served.office.data, "2025.yaml")[0].message.startswith("采纳审阅稿 审阅稿.docx（chen 上传）")
     status, refused = multipart(chen, "/api/years/2025/reviews", [("a", "一.docx", content), ("b", "二.docx", content)])
     assert (status, refused["error"]) == (400, "上传的表单中应有且只有一个文件")
+
+
+def fetched(client: Client, path: str) -> tuple[int, str, bytes]:
+    """A page or picture as the browser gets it: status, content type, bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"cookie": client.cookie})
+        response = connection.getresponse()
+        return response.status, response.getheader("content-type") or "", response.read()
+    finally:
+        connection.close()
+
+
+def test_the_print_preview_follows_a_saved_text(served: Served) -> None:
+    """The print preview is the PDF of the data as it is now, drawn page by page; after a text
+    is saved, it is of the new version (the save starts drawing it at once)."""
+    import hashlib
+
+    li = served.client("li")
+    status, before, _ = li.call("GET", "/api/years/2025/preview")
+    assert status == 200 and len(before["pages"]) >= 1 and before["version"] == hashlib.sha256(data_bytes(served)).hexdigest()[:12]
+    text = listed(li)["body/0"]
+    new = "全年共办结行政复议案件{{ 行政复议办结 }}，审结行政诉讼案件{{ 行政诉讼审结 }}，均按期办结。"
+    assert li.call("PUT", "/api/years/2025/texts/body/0", {"text": new, "version": text["version"]})[0] == 200
+    status, after, _ = li.call("GET", "/api/years/2025/preview")
+    assert status == 200 and after["version"] == hashlib.sha256(data_bytes(served)).hexdigest()[:12] != before["version"]
+    status, kind, png = fetched(li, "/years/2025/print/1.png")
+    assert (status, kind, png[:8]) == (200, "image/png", b"\x89PNG\r\n\x1a\n")
+    assert fetched(li, f"/years/2025/print/{len(after['pages']) + 1}.png")[0] == 404
+    status, kind, page = fetched(li, "/years/2025/print")
+    html = page.decode()
+    assert status == 200 and f"共 {len(after['pages'])} 页" in html and html.count('<img src="/years/2025/print/') == len(after["pages"])
+    assert f"?v={after['version']}" in html
+    assert served.client("wang").call("GET", "/api/years/2025/preview")[0] == 403

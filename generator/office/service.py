@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from generator.commands.forms import layout
 from generator.commands.forms.merge import _plain as plain
 from generator.commands.forms.merge import read_number
 from generator.commands.forms.units import by_unit, is_percent
+from generator.commands.serve.preview import Picture
 from generator.errors import DataError
 from generator.office import audit, repo, texts
 from generator.office.accounts import Refused, User
@@ -51,12 +53,22 @@ NOTE_CAP, REASON_CAP, VALUE_CAP, COMMENT_CAP = 500, 500, 40, 1000  # characters
 PENDING_CAP, COMMENTS_CAP = 20, 2000  # pending reviews (each keeps its DOCX) and comments of one year
 
 
+@dataclass(frozen=True)
+class Preview:
+    """The pictures of one version of a year's PDF (`version`: the data file's hash)."""
+
+    version: str
+    pages: tuple[Picture, ...]
+
+
 class Years:
     """The years of one office, and what its people may do with them."""
 
     def __init__(self, office: Office) -> None:
         self.office = office
         self._lock = threading.Lock()
+        self._render_lock = threading.Lock()  # one WeasyPrint render at a time (its fonts are shared)
+        self._previews: dict[int, Preview] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -331,7 +343,55 @@ class Years:
             except DataError as error:
                 raise Refused(422, error.message) from None
             commit = self._write(year, path, text, f"{message}\n\n{WHERE}{changed}", user, rendered=True)
+        self._draw_soon(year)
         return {"path": changed, "commit": commit}
+
+    # -- the print preview ---------------------------------------------------------------
+
+    def preview(self, year: int, user: User) -> Preview:
+        """The year's print preview: the public edition's PDF of the data as it is now, drawn
+        page by page (the pictures the local review page shows). Made once per version of the
+        data file and kept; a text saved on the page starts the next one at once."""
+        if user.role not in ("经办人", "审核人"):
+            raise Refused(403, "只有经办人和审核人能看打印预览")
+        return self._drawn(year)
+
+    def _drawn(self, year: int) -> Preview:
+        path = self.path(year)
+        with self._render_lock:
+            content = path.read_bytes()
+            version = hashlib.sha256(content).hexdigest()[:12]
+            kept = self._previews.get(year)
+            if kept is not None and kept.version == version:
+                return kept
+            from generator.commands.build import build
+            from generator.commands.serve import preview
+            from generator.pipeline import open_report
+
+            try:
+                with tempfile.TemporaryDirectory() as folder:
+                    data = Path(folder) / path.name
+                    data.write_bytes(content)  # the very version hashed, whatever is saved meanwhile
+                    loaded = open_report(data)
+                    (pdf,) = build(loaded.document, loaded.profile, Path(folder) / "out", ("pdf",)).written
+                    with preview.Drawing(pdf) as drawing:
+                        pages = drawing.pictures()
+            except DataError as error:
+                raise Refused(409, f"报告现在无法生成：{error}") from None
+            except preview.Unavailable as why:
+                raise Refused(503, str(why)) from None
+            self._previews[year] = drawn = Preview(version, pages)
+            return drawn
+
+    def _draw_soon(self, year: int) -> None:
+        """Start drawing the preview of what was just saved, so that it is ready when the page
+        asks (a failure is the page's to show when it asks)."""
+        def draw() -> None:
+            try:
+                self._drawn(year)
+            except Refused:
+                pass
+        threading.Thread(target=draw, name=f"preview-{year}", daemon=True).start()
 
     def acknowledge(self, year: int, rule: str, message: str, reason: str, user: User) -> dict[str, object]:
         """A finding of `check` found to be right, kept in the data file (`checks: acknowledged:`)
@@ -664,7 +724,7 @@ class Years:
         fmt, name = DOWNLOADS[kind]
         try:
             loaded = open_report(self.path(year))
-            with tempfile.TemporaryDirectory() as folder:
+            with self._render_lock, tempfile.TemporaryDirectory() as folder:
                 (written,) = build(edition(loaded.document, name), loaded.profile, Path(folder), (fmt,)).written
                 content = written.read_bytes()
         except DataError as error:

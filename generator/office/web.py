@@ -262,10 +262,28 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         return Response(content, media_type="application/octet-stream",
                         headers={"content-disposition": f"attachment; filename*=utf-8''{quote(name)}"})
 
+    def preview(request: Request, body: Body) -> Response:
+        drawn = years.preview(request.path_params["year"], current(request).user)
+        return JSONResponse({"version": drawn.version, "pages": [{"width": p.width, "height": p.height} for p in drawn.pages]})
+
+    def preview_page(request: Request, body: Body) -> Response:
+        drawn = years.preview(request.path_params["year"], current(request).user)
+        number = request.path_params["page"]
+        if not 1 <= number <= len(drawn.pages):
+            raise Refused(404, "没有这一页")
+        return Response(drawn.pages[number - 1].png, media_type="image/png", headers={"cache-control": "no-store"})
+
+    def print_page(request: Request, body: Body) -> Response:
+        found, year = current(request), request.path_params["year"]
+        drawn = years.preview(year, found.user)
+        return _page("print.html.j2", session=found, year=year, preview=drawn)
+
     routes = [
         Route("/", _run(home)),
         Route("/years/{year:int}", _run(year_page)),
         Route("/years/{year:int}/report", _run(report_page)),
+        Route("/years/{year:int}/print", _run(print_page)),
+        Route("/years/{year:int}/print/{page:int}.png", _run(preview_page)),
         Route("/static/{name}", _run(static)),
         Route("/api/login", _run(login), methods=["POST"]),
         Route("/api/logout", _run(logout), methods=["POST"]),
@@ -294,6 +312,7 @@ def create_app(office: Office, bind: str = "127.0.0.1") -> Starlette:
         Route("/api/years/{year:int}/absorb", _run(absorb_review, upload=True), methods=["POST"]),
         Route("/api/years/{year:int}/download/{kind}", _run(download)),
         Route("/api/years/{year:int}/redline", _run(redline)),
+        Route("/api/years/{year:int}/preview", _run(preview)),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _failed})
     app.router.redirect_slashes = False

@@ -88,3 +88,12 @@ document.addEventListener("DOMContentLoaded", () => {
     step(`/api/years/${button.dataset.year}/report/${button.dataset.step}`, {reason: reason ? reason.value : ""});
   });
 });
+
+// The print preview follows the data: when a save makes a new version, the page shows its pictures.
+const preview = document.getElementById("preview");
+if (preview) {
+  setInterval(async () => {
+    const {status, data} = await api("GET", `/api/years/${preview.dataset.year}/preview`);
+    if (status === 200 && data.version !== preview.dataset.version) { location.reload(); }
+  }, 1500);
+}
