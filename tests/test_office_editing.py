@@ -488,6 +488,22 @@ def test_the_report_page_reads_at_200_percent_zoom(browser, served: Served) -> N
     context.close()
 
 
+def test_the_print_page_takes_the_new_version_by_itself(browser, served: Served) -> None:  # noqa: F811
+    """A clerk keeps the print preview open in a tab; a save elsewhere brings its pictures."""
+    from playwright.sync_api import expect
+
+    context, page, errors = log_in(browser, served.port, "li")
+    page.goto(f"http://127.0.0.1:{served.port}/years/2025/print")
+    first = page.locator("#preview").get_attribute("data-version")
+    assert page.locator("#preview img").count() >= 1 and page.locator("#preview img").first.evaluate("img => img.naturalWidth") > 0
+    li = served.client("li")
+    text = listed(li)["body/0"]
+    assert li.call("PUT", "/api/years/2025/texts/body/0", {"text": text["template"] + "另有说明。", "version": text["version"]})[0] == 200
+    expect(page.locator("#preview")).not_to_have_attribute("data-version", first or "", timeout=60_000)
+    assert "打印预览" in page.locator("h1").inner_text() and errors == []
+    context.close()
+
+
 def test_every_new_change_needs_the_csrf_token(served: Served) -> None:
     li = served.client("li")
     before = data_bytes(served)
