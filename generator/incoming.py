@@ -9,16 +9,19 @@ without entities, network or huge trees.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
 import zipfile
 import zlib
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from generator.errors import DataError, describe_os_error
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the sample report's DOCX is 17 KB, a form 8 KB
 MAX_UNPACKED = 100 * 1024 * 1024  # all members inflated, counted as they inflate
@@ -35,7 +38,50 @@ CAPS = {
     "revisions": (20_000, "处修订"),
 }
 
-XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_pis=True)
+
+@functools.cache
+def _xml_parser() -> etree.XMLParser:
+    """lxml's parser without entities, network, huge trees or processing instructions (made on
+    first use: the data file's reader shares this module and needs no XML)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_pis=True)
+
+
+class NotRegular(Exception):
+    """The path is no regular file; `mode` is what it is (os.stat's st_mode, 0 when it turned
+    into something else after the check)."""
+
+    def __init__(self, mode: int) -> None:
+        super().__init__(mode)
+        self.mode = mode
+
+
+class TooLarge(Exception):
+    """The file has more bytes than the limit; `size` is how many were seen."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, read without blocking (a FIFO or a device named
+    like the file never hangs or floods): raises NotRegular, TooLarge, or the OSError as it is.
+    Callers word the refusal for their clerk (`read_bytes` below, the data file's reader)."""
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise NotRegular(status.st_mode)
+    if status.st_size > limit:
+        raise TooLarge(status.st_size)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):  # replaced after the check
+            raise NotRegular(0)
+        raw = file.read(limit + 1)
+    if len(raw) > limit:
+        raise TooLarge(len(raw))
+    return raw
 
 
 def refuse(path: Path, message: str) -> DataError:
@@ -45,22 +91,16 @@ def refuse(path: Path, message: str) -> DataError:
 def read_bytes(path: Path, what: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """A regular file's bytes, at most `limit`; `what` names the file for the clerk (审阅稿)."""
     try:
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            kind = "文件夹" if stat.S_ISDIR(status.st_mode) else "管道或设备，不是普通文件"
-            raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}本身（一个普通文件）")
-        if status.st_size > limit:
-            raise refuse(path, _too_big(what, status.st_size, limit))
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):  # replaced after the check
-                raise refuse(path, f"这是管道或设备，不是普通文件，不能作为{what}读取")
-            raw = file.read(limit + 1)
+        return read_regular(path, limit)
+    except NotRegular as refused:
+        if not refused.mode:
+            raise refuse(path, f"这是管道或设备，不是普通文件，不能作为{what}读取") from None
+        kind = "文件夹" if stat.S_ISDIR(refused.mode) else "管道或设备，不是普通文件"
+        raise refuse(path, f"这是{kind}，不能作为{what}读取；请给出{what}本身（一个普通文件）") from None
+    except TooLarge as refused:
+        raise refuse(path, _too_big(what, refused.size, limit)) from None
     except OSError as error:
         raise DataError(None, f"无法读取{what} {describe_os_error(error).partition('；')[0]}") from None
-    if len(raw) > limit:
-        raise refuse(path, _too_big(what, len(raw), limit))
-    return raw
 
 
 def _too_big(what: str, size: int, limit: int) -> str:
@@ -118,7 +158,9 @@ class Archive:
 
     def xml(self, name: str) -> etree._Element:
         """A member parsed as XML, without entities or network; a broken part is one message."""
+        from lxml import etree
+
         try:
-            return etree.fromstring(self.read(name), XML_PARSER)
+            return etree.fromstring(self.read(name), _xml_parser())
         except etree.XMLSyntaxError as error:
             raise refuse(self.path, f"{self.what}中的 {name[:80]} 已损坏（XML 第{error.lineno}行格式错误）；请用 WPS/Office 打开、修复后另存，再试") from None

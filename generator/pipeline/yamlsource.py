@@ -13,9 +13,7 @@ line where they made them.
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 from yaml.tokens import ScalarToken
 
+from generator import incoming
 from generator.errors import DataError, Location, describe_os_error
 
 MAX_BYTES = 5_000_000  # a year's report is about 20 KB
@@ -119,23 +118,16 @@ def read(path: Path) -> tuple[Source, Node]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """At most MAX_BYTES + 1 bytes of a regular file: a FIFO or a device never blocks or floods."""
+    """At most MAX_BYTES of a regular file, read as every incoming file is (a FIFO or a device
+    never blocks or floods), refused in the data file's own words."""
     try:
-        status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            raise DataError(None, f"{path}：不是普通文件，无法作为数据文件读取；请指定一个 .yaml 文件")
-        if status.st_size > MAX_BYTES:
-            raise DataError(None, _too_big(path))
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):  # replaced after the check
-                raise DataError(None, f"{path}：不是普通文件，无法作为数据文件读取；请指定一个 .yaml 文件")
-            raw = file.read(MAX_BYTES + 1)
+        return incoming.read_regular(path, MAX_BYTES)
+    except incoming.NotRegular:
+        raise DataError(None, f"{path}：不是普通文件，无法作为数据文件读取；请指定一个 .yaml 文件") from None
+    except incoming.TooLarge:
+        raise DataError(None, _too_big(path)) from None
     except OSError as error:
         raise DataError(None, f"无法读取数据文件 {describe_os_error(error)}") from None
-    if len(raw) > MAX_BYTES:
-        raise DataError(None, _too_big(path))
-    return raw
 
 
 def _too_big(path: Path) -> str:
