@@ -498,7 +498,6 @@ class Years:
         """The clerk takes a pending review's plan into the data (one commit, as the clerk's) —
         all of it, or the edits `chosen` by their ids — or declines it; a plan made on an
         earlier version of the data is not applied."""
-        from generator.commands.absorb import absorb, record_path
 
         self._clerk(user)
         with self._lock, tempfile.TemporaryDirectory() as folder:
@@ -520,15 +519,7 @@ class Years:
                     return self._decided(year, number, row, ACCEPTED, commit, user, address, f"其中 {len(chosen)}/{len(edits)} 处")
                 docx = Path(folder) / row["name"]
                 docx.write_bytes(row["docx"])
-                try:
-                    outcome = absorb(path, docx, accept_changes=True)
-                except DataError as error:
-                    raise Refused(422, str(error).replace(f"{folder}/", "")) from None
-                if outcome.problems:
-                    raise Refused(422, "\n".join(outcome.problem_lines()).replace(f"{folder}/", ""))
-                if path in outcome.written:
-                    message = f"采纳审阅稿 {row['name']}（{row['by']} 上传）：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
-                    commit = self._commit(year, [path.name, record_path(path).name], message, user)
+                _, commit = self._absorbed(year, path, docx, True, f"采纳审阅稿 {row['name']}（{row['by']} 上传）", user)
             return self._decided(year, number, row, ACCEPTED if accept else DECLINED, commit, user, address)
 
     def _take_some(self, year: int, path: Path, row: sqlite3.Row, edits: list[dict[str, object]], chosen: list[int], user: User) -> str:
@@ -577,23 +568,32 @@ class Years:
 
     def absorb_review(self, year: int, name: str, content: bytes, accept_changes: bool, user: User) -> list[str]:
         """`absorb`: the edits of a reviewed DOCX into the year's data file, committed as the clerk's."""
-        from generator.commands.absorb import absorb, record_path
 
         self._clerk(user)
         with self._lock, tempfile.TemporaryDirectory() as folder:
             path = self.path(year)
             self._take_outside_changes()
             docx = _uploaded(Path(folder), name, ".docx", content)
-            try:
-                outcome = absorb(path, docx, accept_changes)
-            except DataError as error:
-                raise Refused(422, str(error).replace(f"{folder}/", "")) from None
-            if outcome.problems:
-                raise Refused(422, "\n".join(outcome.problem_lines()).replace(f"{folder}/", ""))
-            if path in outcome.written:
-                message = f"写回审阅稿 {docx.name}：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
-                self._commit(year, [path.name, record_path(path).name], message, user)
-            return [line.replace(f"{folder}/", "") for line in outcome.lines()]
+            lines, _ = self._absorbed(year, path, docx, accept_changes, f"写回审阅稿 {docx.name}", user)
+            return lines
+
+    def _absorbed(self, year: int, path: Path, docx: Path, accept_changes: bool, title: str, user: User) -> tuple[list[str], str | None]:
+        """absorb's edits of `docx` (in a scratch folder, which no message names) written into the
+        data file and committed as `user`'s, `title` heading the message: absorb's report and the commit."""
+        from generator.commands.absorb import absorb, record_path
+
+        folder = f"{docx.parent}/"
+        try:
+            outcome = absorb(path, docx, accept_changes)
+        except DataError as error:
+            raise Refused(422, str(error).replace(folder, "")) from None
+        if outcome.problems:
+            raise Refused(422, "\n".join(outcome.problem_lines()).replace(folder, ""))
+        commit = None
+        if path in outcome.written:
+            message = f"{title}：{len(outcome.changes)} 处改动\n\n" + "\n".join(outcome.changes)
+            commit = self._commit(year, [path.name, record_path(path).name], message, user)
+        return [line.replace(folder, "") for line in outcome.lines()], commit
 
     # -- the units' submissions and the report's review -----------------------------------
 
