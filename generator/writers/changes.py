@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import itertools
 import re
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, TypeVar
 
 from generator.pipeline.document import Block, Document, Heading, Paragraph, Span, Table
 
@@ -36,6 +36,22 @@ def text_changes(old: str, new: str) -> list[tuple[str, str]]:
         if j2 > j1:
             pieces.append(("inserted", "".join(b[j1:j2])))
     return pieces
+
+
+Item = TypeVar("Item")
+
+
+def text_changes_of(old: str, new: str, old_items: Sequence[Item], new_items: Sequence[Item]) -> Iterator[tuple[str, str, Sequence[Item]]]:
+    """`text_changes`, each piece with what stands for its characters (one item per character:
+    a run's properties, a span's role): the old text's for a deletion, the new text's otherwise."""
+    old_at = new_at = 0
+    for kind, text in text_changes(old, new):
+        if kind == "deleted":
+            items, old_at = old_items[old_at:old_at + len(text)], old_at + len(text)
+        else:
+            items, new_at = new_items[new_at:new_at + len(text)], new_at + len(text)
+            old_at += len(text) if kind == "equal" else 0
+        yield kind, text, items
 
 
 def align(old: Sequence[str], new: Sequence[str], *, window: int | None = None) -> Iterator[tuple[int | None, int | None]]:
@@ -127,15 +143,8 @@ def _whole(block: Block, change: str) -> Block:
 def _changed(old: Heading | Paragraph, new: Heading | Paragraph) -> Block:
     """`new` with the character-level changes from `old`, each character keeping its own role
     (a run-in heading's font, a placeholder's highlight)."""
-    old_roles, new_roles = _roles(_spans(old)), _roles(_spans(new))
-    old_at = new_at = 0
     spans: list[Span] = []
-    for kind, text in text_changes(_block_text(old), _block_text(new)):
-        if kind == "deleted":
-            roles, old_at = old_roles[old_at:old_at + len(text)], old_at + len(text)
-        else:
-            roles, new_at = new_roles[new_at:new_at + len(text)], new_at + len(text)
-            old_at += len(text) if kind == "equal" else 0
+    for kind, text, roles in text_changes_of(_block_text(old), _block_text(new), _roles(_spans(old)), _roles(_spans(new))):
         change = "" if kind == "equal" else kind
         for role, group in itertools.groupby(zip(text, roles), key=lambda pair: pair[1]):
             spans.append(Span("".join(c for c, _ in group), role, change))

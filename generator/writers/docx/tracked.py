@@ -14,6 +14,7 @@ import copy
 import datetime
 import itertools
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from docx.oxml.parser import parse_xml
@@ -22,7 +23,7 @@ from lxml import etree
 from generator.ooxml import new as _new
 from generator.ooxml import to_bytes as _xml
 from generator.ooxml import w
-from generator.writers.changes import align, text_changes
+from generator.writers.changes import align, text_changes_of
 from generator.writers.docx.oxml import set_child
 
 DOCUMENT_PART = "word/document.xml"
@@ -231,14 +232,7 @@ def _merged_paragraph(old: etree._Element, new: etree._Element, revisions: _Revi
 
 
 def _merge_text(old: etree._Element, new: etree._Element, merged: etree._Element, revisions: _Revisions) -> None:
-    old_chars, new_chars = _characters(old), _characters(new)
-    i = j = 0
-    for kind, text in text_changes(block_text(old), block_text(new)):
-        if kind == "deleted":
-            source, i = old_chars[i:i + len(text)], i + len(text)
-        else:
-            source, j = new_chars[j:j + len(text)], j + len(text)
-            i += len(text) if kind == "equal" else 0
+    for kind, text, source in text_changes_of(block_text(old), block_text(new), _characters(old), _characters(new)):
         runs = _runs(source, deleted=kind == "deleted")
         if kind == "equal":
             merged.extend(runs)
@@ -269,7 +263,7 @@ def _track_properties(old: etree._Element, merged: etree._Element, revisions: _R
     _properties(merged).append(change)
 
 
-def _runs(chars: list[tuple[str, etree._Element | None]], deleted: bool) -> list[etree._Element]:
+def _runs(chars: Sequence[tuple[str, etree._Element | None]], deleted: bool) -> list[etree._Element]:
     """Runs for consecutive characters that share their run properties."""
     runs = []
     for properties, group in itertools.groupby(chars, key=lambda pair: pair[1]):
